@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection and credential options shared by every module of hwcloud.dli.
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - Huawei Cloud or Open Telekom Cloud region, for example V(cn-north-4), V(ap-southeast-1) or V(eu-de).
+      - Builds the default O(endpoint) and O(iam_endpoint). Required unless both are set.
+      - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
+    type: str
+  project_id:
+    description:
+      - ID of the project the DLI jobs belong to.
+      - Required. If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
+    type: str
+  endpoint:
+    description:
+      - Base URL of the DLI API, without a path.
+      - Defaults to C(https://dli.{region}.{cloud}).
+      - If not set, the value of the E(HW_DLI_ENDPOINT) environment variable is used.
+    type: str
+  cloud:
+    description:
+      - Domain of the cloud, used to build the default endpoints.
+      - Defaults to V(myhuaweicloud.com) (V(myhuaweicloud.eu) for region V(eu-west-101)); use V(otc.t-systems.com) for Open Telekom Cloud.
+      - If not set, the value of the E(HW_CLOUD) environment variable is used.
+    type: str
+  access_key:
+    description:
+      - Access key ID (AK) for request signing with SDK-HMAC-SHA256. Used with O(secret_key).
+      - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that goes with O(access_key).
+      - If not set, the value of the E(HW_SECRET_KEY) environment variable is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary access keys, sent with the AK/SK signature.
+      - If not set, the value of the E(HW_SECURITY_TOKEN) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - An IAM token, sent as C(X-Auth-Token). Takes precedence over every other credential.
+      - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
+    type: str
+  user_name:
+    description:
+      - IAM user name, exchanged with O(password) and O(domain_name) for a token once per task.
+      - If not set, the value of the E(HW_USER_NAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of the IAM user O(user_name).
+      - If not set, the value of the E(HW_USER_PASSWORD) environment variable is used.
+    type: str
+  domain_name:
+    description:
+      - Account (domain) name of the IAM user O(user_name).
+      - If not set, the value of the E(HW_DOMAIN_NAME) environment variable is used.
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, for O(user_name)/O(password) login. A trailing C(/v3) is accepted.
+      - Defaults to C(https://iam.{region}.{cloud}).
+      - If not set, the value of the E(HW_AUTH_URL) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the endpoints. Set to V(false) only for a test endpoint you trust.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle (PEM file) to verify the endpoints' certificates with, instead of the system's.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+  max_retries:
+    description:
+      - How often a request is retried after HTTP 429, HTTP 5xx or a connection error, with jittered
+        exponential backoff, honouring C(Retry-After). V(0) disables retries.
+    type: int
+    default: 5
+notes:
+  - "Credentials: the first complete set wins: O(auth_token); O(access_key) + O(secret_key) (+ O(security_token));
+    O(user_name) + O(password) + O(domain_name). The environment variables are those of the Huawei Cloud
+    Terraform provider, so one shell set-up serves both."
+requirements:
+  - requests
+"""

@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The fields of a DLI Flink Jar job: one table, and what it drives.
+
+``FIELDS`` says, for each update field of ``PUT /v1.0/{project_id}/streaming/flink-jobs/{job_id}``,
+its option type, where it is read in the job detail answer, whether a running job takes it
+in place, and its limits. From it come the argument spec, the checks made before any
+request, the reading of the GET answer, the comparison and the request body.
+Adding an API field is one line in ``FIELDS`` (and its DOCUMENTATION entry).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.module_utils.six import string_types
+
+
+class Field:
+    """One update field. ``top``: read from ``job_detail`` itself, not ``job_detail.job_config``.
+    ``hot``: a running job takes a change of it without a restart."""
+
+    def __init__(self, name, kind, top=False, hot=False, choices=None,
+                 min_len=None, max_len=None, minimum=None, rule=None):
+        self.name = name
+        self.kind = kind  # str | int | bool | list | runtime_config
+        self.top = top
+        self.hot = hot
+        self.choices = choices
+        self.min_len = min_len
+        self.max_len = max_len
+        self.minimum = minimum
+        self.rule = rule  # (predicate, text) for values the other limits cannot say
+
+    def argument_spec(self):
+        spec = {"str": dict(type="str"), "int": dict(type="int"), "bool": dict(type="bool"),
+                "list": dict(type="list", elements="str"), "runtime_config": dict(type="raw")}[self.kind]
+        if self.choices:
+            spec["choices"] = list(self.choices)
+        return spec
+
+    def read(self, detail):
+        """The field's value in a job detail answer, as the option's type; None when unset."""
+        source = detail if self.top else (detail.get("job_config") or {})
+        return to_option_value(self, source.get(self.name))
+
+    def to_api(self, value):
+        if self.kind == "runtime_config":
+            return runtime_config_to_api(value)
+        return value
+
+    def check(self, value):
+        """The error message for a value the API would refuse, or None."""
+        if self.min_len is not None and len(value) < self.min_len or self.max_len is not None and len(value) > self.max_len:
+            return "%s must be %s to %s characters long, not %s." % (self.name, self.min_len or 0, self.max_len, len(value))
+        if self.minimum is not None and value < self.minimum:
+            return "%s must be at least %s, not %s." % (self.name, self.minimum, value)
+        if self.rule is not None and not self.rule[0](value):
+            return "%s must be %s, not %s." % (self.name, self.rule[1], value)
+        return None
+
+
+# The seed's request table, in its order. Limits are the seed's.
+FIELDS = (
+    Field("name", "str", top=True, max_len=57),
+    Field("desc", "str", top=True, max_len=512),
+    Field("queue_name", "str", top=True, min_len=1, max_len=128),
+    Field("cu_number", "int", minimum=1),
+    Field("manager_cu_number", "int", minimum=1),
+    Field("parallel_number", "int", minimum=1),
+    Field("log_enabled", "bool"),
+    Field("obs_bucket", "str", hot=True),
+    Field("smn_topic", "str", hot=True),
+    Field("main_class", "str", top=True),
+    Field("entrypoint_args", "str", top=True),
+    Field("restart_when_exception", "bool", hot=True),
+    Field("entrypoint", "str"),
+    Field("dependency_jars", "list"),
+    Field("dependency_files", "list"),
+    Field("tm_cus", "int", minimum=1),
+    Field("tm_slot_num", "int", minimum=1),
+    Field("feature", "str", choices=("basic", "custom")),
+    Field("flink_version", "str"),
+    Field("image", "str"),
+    Field("resume_checkpoint", "bool", hot=True),
+    Field("resume_max_num", "int", hot=True, rule=(lambda v: v == -1 or v > 0, "-1 (unlimited) or greater than 0")),
+    Field("checkpoint_path", "str", hot=True),
+    Field("runtime_config", "runtime_config"),
+    Field("job_type", "str", top=True, choices=("flink_jar_job",)),
+)
+FIELDS_BY_NAME = dict((field.name, field) for field in FIELDS)
+
+JAR_JOB_TYPE = "flink_jar_job"
+# The seed's defaults, used when the job holds no value for them.
+DEFAULT_CU_NUMBER = 2
+DEFAULT_MANAGER_CU_NUMBER = 1
+
+
+def argument_spec():
+    return dict((field.name, field.argument_spec()) for field in FIELDS)
+
+
+def _flink_value(value):
+    # Flink configuration values are strings; YAML gives booleans and numbers.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def runtime_config_to_mapping(value):
+    """A mapping of Flink keys to string values from a mapping, the API's JSON string
+    (``[{"key": k, "value": v}, ...]``) or that list; empty for None and ""."""
+    if value is None:
+        return {}
+    if isinstance(value, string_types):
+        if not value.strip():
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError("runtime_config must be a mapping of Flink keys to values, or the API's JSON string "
+                             "such as '[{\"key\": \"taskmanager.memory.process.size\", \"value\": \"8g\"}]'; "
+                             "the string given is not JSON.")
+    if isinstance(value, dict):
+        return dict((str(key), _flink_value(item)) for key, item in value.items())
+    if isinstance(value, list) and all(isinstance(item, dict) and "key" in item for item in value):
+        return dict((str(item["key"]), _flink_value(item.get("value"))) for item in value)
+    raise ValueError("runtime_config must be a mapping of Flink keys to values, or a list of "
+                     "{key, value} entries as the API takes it; got %s." % type(value).__name__)
+
+
+def runtime_config_to_api(mapping):
+    return json.dumps([{"key": key, "value": value} for key, value in mapping.items()], separators=(",", ":"))
+
+
+def to_option_value(field, value):
+    """Bring a value given by the user or read from the API to the option's type. None stays None."""
+    if value is None:
+        return {} if field.kind == "runtime_config" else None
+    if field.kind == "runtime_config":
+        return runtime_config_to_mapping(value)
+    if field.kind == "int":
+        return None if value == "" else int(value)
+    if field.kind == "bool":
+        return boolean(value, strict=True)
+    if field.kind == "list":
+        if isinstance(value, string_types):  # tolerate "a.jar,b.jar"
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return [str(item) for item in value]
+    return str(value)
+
+
+def is_empty(value):
+    return value is None or value == "" or value == [] or value == {}
+
+
+def same(field, left, right):
+    """Equal after normalising: null, "" and [] are all empty; an unset boolean reads false."""
+    if field.kind == "bool":
+        return bool(left) == bool(right)
+    if is_empty(left) and is_empty(right):
+        return True
+    return left == right
+
+
+def desired_from_params(params):
+    """The fields the user set, as option values, checked against the API's limits.
+    Raises ValueError with every problem found, before any request is made."""
+    desired, errors = {}, []
+    for field in FIELDS:
+        if params.get(field.name) is None:
+            continue  # not set: never compared, never sent
+        try:
+            value = to_option_value(field, params[field.name])
+        except (TypeError, ValueError) as exc:
+            errors.append(str(exc))
+            continue
+        error = field.check(value) if field.kind != "runtime_config" else None
+        if error:
+            errors.append(error)
+        desired[field.name] = value
+    if errors:
+        raise ValueError(" ".join(errors))
+    return desired
+
+
+def job_from_detail(detail):
+    """Every field of a job detail answer (``job_detail``), keyed by option name."""
+    return dict((field.name, field.read(detail)) for field in FIELDS)
+
+
+def changed_fields(current, desired):
+    """Names of the options the user set whose value differs from the job's, in table order."""
+    return [field.name for field in FIELDS
+            if field.name in desired and not same(field, current.get(field.name), desired[field.name])]
+
+
+def request_body(desired, names):
+    return dict((name, FIELDS_BY_NAME[name].to_api(desired[name])) for name in names)
+
+
+def merged_problems(merged):
+    """Rules on the job as it would be after the update (current values with the user's applied)."""
+    problems = []
+    if merged.get("log_enabled") and is_empty(merged.get("obs_bucket")):
+        problems.append("log_enabled=true needs obs_bucket: the job has no OBS bucket for its logs, set obs_bucket.")
+    feature = merged.get("feature") or "basic"
+    if not is_empty(merged.get("image")) and feature != "custom":
+        problems.append("image is only allowed with feature=custom (the job's feature would be %s): set feature "
+                        "to custom, or image to an empty string." % feature)
+    if not is_empty(merged.get("flink_version")) and feature == "custom":
+        problems.append("flink_version is not allowed with feature=custom (it selects a DLI base image): set "
+                        "flink_version to an empty string, or feature to basic.")
+    cu_number = merged.get("cu_number") or DEFAULT_CU_NUMBER
+    manager_cu_number = merged.get("manager_cu_number") or DEFAULT_MANAGER_CU_NUMBER
+    if cu_number <= manager_cu_number:
+        problems.append("cu_number (%s) must be greater than manager_cu_number (%s): the default tm_slot_num is "
+                        "parallel_number * tm_cus / (cu_number - manager_cu_number)." % (cu_number, manager_cu_number))
+    return problems

@@ -1,0 +1,373 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dli_flink_jar_job
+short_description: Update a Flink Jar job of Huawei Cloud Data Lake Insight (DLI)
+version_added: 0.1.0
+description:
+  - Updates an existing DLI Flink Jar streaming job through C(PUT /v1.0/{project_id}/streaming/flink-jobs/{job_id}).
+  - Reads the job first and compares only the options you set, after normalising types and the API's
+    representations (C(null), V("") and V([]) are all empty; O(runtime_config) is compared as a mapping).
+    When nothing differs, nothing is written and the task reports V(ok).
+  - Sends only the fields that differ. The update is a partial merge, so fields you do not set keep their values.
+  - A running job takes only O(smn_topic), O(restart_when_exception), O(resume_checkpoint), O(resume_max_num),
+    O(checkpoint_path) and O(obs_bucket) in place. Any other change needs a restart, which the module
+    does only with O(allow_restart=true).
+author:
+  - hwcloud.dli contributors
+extends_documentation_fragment:
+  - hwcloud.dli.connection
+  - hwcloud.dli.attributes
+  - hwcloud.dli.attributes.ACTIONGROUP_DLI
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the job and reports whether it would change, and the predicted RV(job). Writes, stops and starts nothing.
+  diff_mode:
+    support: full
+    details:
+      - The diff holds the options that differ, before and after.
+  idempotent:
+    support: full
+options:
+  job_id:
+    description:
+      - ID of the Flink Jar job to update.
+    type: int
+    required: true
+  name:
+    description:
+      - Name of the job, 0 to 57 characters.
+    type: str
+  desc:
+    description:
+      - Description of the job, 0 to 512 characters. V("") clears it.
+    type: str
+  queue_name:
+    description:
+      - Name of the queue the job runs on, 1 to 128 characters.
+    type: str
+  cu_number:
+    description:
+      - Number of CUs of the job, at least 1 and more than O(manager_cu_number). The API's default is V(2).
+    type: int
+  manager_cu_number:
+    description:
+      - Number of CUs of the management node (the Flink job managers), at least 1. The API's default is V(1).
+    type: int
+  parallel_number:
+    description:
+      - Parallelism of the job, at least 1. The API's default is V(1).
+    type: int
+  log_enabled:
+    description:
+      - Whether to save the job's logs to OBS. V(true) needs an O(obs_bucket) (set here or already on the job).
+    type: bool
+  obs_bucket:
+    description:
+      - OBS bucket the job's logs are saved to when O(log_enabled=true).
+      - A running job takes a change of it in place.
+    type: str
+  smn_topic:
+    description:
+      - SMN topic that is notified when the job fails. A running job takes a change of it in place.
+    type: str
+  main_class:
+    description:
+      - Entry class of the job.
+    type: str
+  entrypoint_args:
+    description:
+      - Arguments of the entry class, separated by spaces.
+    type: str
+  restart_when_exception:
+    description:
+      - Whether the job restarts on an exception. A running job takes a change of it in place.
+    type: bool
+  entrypoint:
+    description:
+      - Package, uploaded to DLI's package management, that holds the job's main class.
+    type: str
+  dependency_jars:
+    description:
+      - Other packages the job depends on, uploaded to DLI's package management, for example V(myGroup/test.jar).
+      - Compared in order. V([]) clears them.
+    type: list
+    elements: str
+  dependency_files:
+    description:
+      - Resource files the job depends on, uploaded to DLI's package management, for example V(myGroup/test.csv).
+      - Compared in order. V([]) clears them.
+    type: list
+    elements: str
+  tm_cus:
+    description:
+      - Number of CUs of each task manager, at least 1. The API's default is V(1).
+    type: int
+  tm_slot_num:
+    description:
+      - Number of slots of each task manager, at least 1.
+      - The API's default is O(parallel_number) * O(tm_cus) / (O(cu_number) - O(manager_cu_number)).
+      - Not compared unless set, so the value the service fills in never counts as a change.
+    type: int
+  feature:
+    description:
+      - Flink image type of the job. V(basic) uses the DLI base image, V(custom) your own O(image).
+    type: str
+    choices: [basic, custom]
+  flink_version:
+    description:
+      - Flink version of the DLI base image. Only with O(feature=basic); not allowed with O(feature=custom).
+    type: str
+  image:
+    description:
+      - Custom image, as C(organisation/image:tag). Only with O(feature=custom).
+    type: str
+  resume_checkpoint:
+    description:
+      - Whether the job recovers from its checkpoint when it restarts after an exception.
+      - Also decides whether a restart done for O(allow_restart) takes a savepoint and resumes from it.
+      - A running job takes a change of it in place.
+    type: bool
+  resume_max_num:
+    description:
+      - Maximum number of restarts after exceptions per hour, V(-1) for no limit or greater than 0.
+      - A running job takes a change of it in place.
+    type: int
+  checkpoint_path:
+    description:
+      - Where the job's checkpoints are stored. Must be unique to the job. A running job takes a change of it in place.
+    type: str
+  runtime_config:
+    description:
+      - >-
+        Flink configuration for the job, as a mapping of Flink keys to values (recommended), or as the API's JSON
+        string C([{"key": "k", "value": "v"}]).
+      - Compared as a mapping, values as strings (V(true) and V("true") are the same). V({}) clears it.
+      - The whole mapping is compared and sent, so keys you leave out are removed from the job.
+    type: raw
+  job_type:
+    description:
+      - Type of the job. Only V(flink_jar_job) is allowed; a job of another type is refused in any case.
+    type: str
+    choices: [flink_jar_job]
+  allow_restart:
+    description:
+      - Whether the module may stop and start a running job to apply options a running job does not take in place.
+      - It stops with a savepoint when the job's O(resume_checkpoint) is V(true), waits for the stop, updates,
+        and starts the job again, resuming from that savepoint.
+      - When V(false), such a change to a running job fails, naming the options, and nothing is written.
+    type: bool
+    default: false
+  wait:
+    description:
+      - After a restart, whether to wait until the job is running again.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for a restart (the stop, and with O(wait=true) the start).
+    type: int
+    default: 600
+seealso:
+  - name: Updating a Flink Jar job (DLI API reference)
+    description: The API this module calls.
+    link: https://support.huaweicloud.com/intl/en-us/api-dli/dli_02_0231.html
+"""
+
+EXAMPLES = r"""
+- name: Scale the enrichment job
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1001
+    parallel_number: 4
+    runtime_config:
+      taskmanager.memory.process.size: 8g
+  register: result
+
+- name: Change what a running job takes in place, without a restart
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1002
+    smn_topic: flink-alerts
+    resume_max_num: 10
+
+- name: Move a running job to a bigger queue, restarting it from a savepoint
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1002
+    queue_name: streaming_large
+    cu_number: 8
+    resume_checkpoint: true
+    allow_restart: true
+    wait_timeout: 900
+
+- name: Connection options for every module of the collection, on Open Telekom Cloud
+  module_defaults:
+    group/hwcloud.dli.dli:
+      region: eu-de
+      cloud: otc.t-systems.com
+      project_id: "{{ lookup('ansible.builtin.env', 'HW_PROJECT_ID') }}"
+      access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HW_SECRET_KEY') }}"
+  block:
+    - name: Describe the job
+      hwcloud.dli.dli_flink_jar_job:
+        job_id: 1001
+        desc: Enriches click events with user profiles
+"""
+
+RETURN = r"""
+changed:
+  description: Whether the job was (or, in check mode, would be) updated.
+  returned: always
+  type: bool
+update_time:
+  description:
+    - Time of the job's last update, in milliseconds since the epoch.
+    - The update's when the job was updated, the job's own when nothing changed or in check mode.
+  returned: success
+  type: int
+  sample: 1516952770835
+restarted:
+  description: Whether the job was (or, in check mode, would be) stopped and started again to apply the update.
+  returned: success
+  type: bool
+job:
+  description:
+    - The job after the update (predicted in check mode), keyed by the option names, plus RV(job.job_id),
+      RV(job.status) and RV(job.update_time).
+    - Unset values are V(null); O(runtime_config) is a mapping.
+  returned: success
+  type: dict
+  sample:
+    job_id: 1001
+    status: job_running
+    update_time: 1516952770835
+    name: enrichment
+    desc: ""
+    queue_name: streaming
+    cu_number: 4
+    manager_cu_number: 1
+    parallel_number: 4
+    log_enabled: false
+    obs_bucket: null
+    smn_topic: null
+    main_class: com.example.Enrichment
+    entrypoint_args: null
+    restart_when_exception: true
+    entrypoint: jobs/enrichment.jar
+    dependency_jars: []
+    dependency_files: []
+    tm_cus: 1
+    tm_slot_num: 2
+    feature: basic
+    flink_version: "1.15"
+    image: null
+    resume_checkpoint: true
+    resume_max_num: -1
+    checkpoint_path: obs://bucket/checkpoints/enrichment
+    runtime_config:
+      taskmanager.memory.process.size: 8g
+    job_type: flink_jar_job
+  contains:
+    job_id:
+      description: ID of the job.
+      type: int
+    status:
+      description: Status of the job, for example V(job_init), V(job_running) or V(job_cancel_success).
+      type: str
+    update_time:
+      description: Time of the job's last update, in milliseconds since the epoch.
+      type: int
+diff:
+  description: Before and after values of the options that differ.
+  returned: when changed and in diff mode
+  type: dict
+  sample:
+    before:
+      parallel_number: 2
+    after:
+      parallel_number: 4
+status_code:
+  description: HTTP status of the failed API call.
+  returned: failure of an API call
+  type: int
+  sample: 400
+error_code:
+  description: DLI or API gateway error code of the failed call.
+  returned: failure of an API call
+  type: str
+  sample: DLI.0001
+request_id:
+  description: The C(X-Request-Id) of the failed call, for Huawei Cloud support.
+  returned: failure of an API call
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
+    CONNECTION_ARGUMENT_SPEC,
+    REQUESTS_IMPORT_ERROR,
+    ConfigError,
+    CredentialsError,
+    DliApiError,
+    DliClient,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
+    argument_spec as job_argument_spec,
+    desired_from_params,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
+    FlinkJarJobUpdate,
+    JobUpdateError,
+)
+
+
+def main():
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(job_argument_spec())
+    argument_spec.update(
+        job_id=dict(type="int", required=True),
+        allow_restart=dict(type="bool", default=False),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+
+    params = module.params
+    try:
+        desired = desired_from_params(params)
+        if params["wait_timeout"] < 0:
+            raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
+        client = DliClient(params)
+    except (ValueError, ConfigError, CredentialsError) as exc:
+        module.fail_json(msg=str(exc), changed=False)
+
+    update = FlinkJarJobUpdate(
+        client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
+        wait_timeout=params["wait_timeout"], check_mode=module.check_mode)
+    try:
+        result = update.run()
+    except JobUpdateError as exc:
+        module.fail_json(msg=exc.msg, changed=update.wrote, **exc.extra)
+    except DliApiError as exc:
+        module.fail_json(changed=update.wrote, **exc.result())
+
+    diff = result.pop("diff", None)
+    if module._diff and diff:
+        result["diff"] = diff
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
