@@ -105,24 +105,24 @@ def _strip_url(url):
 
 
 def resolve_endpoints(params):
-    """Return (dli_base_url, iam_base_url) from the connection options."""
+    """Return (dli_base_url, iam_base_url) from the connection options; IAM's is None
+    when neither iam_endpoint nor region is given (only password login needs it)."""
     region = params.get("region")
     cloud = params.get("cloud") or REGION_CLOUD.get(region, DEFAULT_CLOUD)
     endpoint = params.get("endpoint")
     iam = params.get("iam_endpoint")
-    if not endpoint or not iam:
-        if not region:
-            raise ConfigError(
-                "region is required (option region or environment variable HW_REGION_NAME) "
-                "unless endpoint (HW_DLI_ENDPOINT) and, for password login, iam_endpoint (HW_AUTH_URL) are set.")
     if not endpoint:
+        if not region:
+            raise ConfigError("region is required (option region or environment variable HW_REGION_NAME) "
+                              "unless endpoint (HW_DLI_ENDPOINT) is set.")
         endpoint = "https://dli.%s.%s" % (region, cloud)
-    if not iam:
+    if not iam and region:
         iam = "https://iam.%s.%s" % (region, cloud)
-    iam = _strip_url(iam)
-    if iam.endswith("/v3"):
-        iam = iam[:-3]
-    return _strip_url(endpoint), _strip_url(iam)
+    if iam:
+        iam = _strip_url(iam)
+        if iam.endswith("/v3"):
+            iam = iam[:-3]
+    return _strip_url(endpoint), iam
 
 
 def retry_policy(max_retries):
@@ -165,6 +165,8 @@ class DliClient:
             raise ConfigError("project_id is required (option project_id or environment variable HW_PROJECT_ID).")
         self.credentials = credentials_from_params(params)
         self.endpoint, self.iam_endpoint = resolve_endpoints(params)
+        if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
+            raise ConfigError("Password login needs IAM: set iam_endpoint (HW_AUTH_URL) or region (HW_REGION_NAME).")
         self.timeout = params.get("timeout") or 30
         max_retries = params.get("max_retries")
         if max_retries is None or max_retries < 0:

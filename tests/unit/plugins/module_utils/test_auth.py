@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The signer against Huawei's test vector and against the official SDK's Signer."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+from datetime import datetime, timezone
+
+import pytest
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
+    AkSkAuth,
+    CredentialsError,
+    PasswordCredentials,
+    TokenAuth,
+    credentials_from_params,
+    sign_request,
+)
+
+sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
+sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
+
+AK = "HPUABCDEFGHIJKLMNOPQ"
+SK = "0123456789abcdefghijABCDEFGHIJ0123456789"
+DATE = "20260102T030405Z"
+
+
+def test_huawei_test_vector():
+    headers = {"Content-Type": "application/json", "X-Sdk-Date": "20191115T033655Z"}
+    canonical = sign_request(
+        "GET",
+        "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
+        "?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0",
+        headers, b"", AK, SK)
+    assert hashlib.sha256(canonical.encode()).hexdigest() == \
+        "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a"
+    assert headers["Host"] == "service.region.example.com"
+    assert headers["Authorization"].startswith(
+        "SDK-HMAC-SHA256 Access=%s, SignedHeaders=content-type;host;x-sdk-date, Signature=" % AK)
+
+
+def _sdk_authorization(method, host, path, query, headers, body):
+    request = sdk_request.SdkRequest(
+        method=method, schema="https", host=host, resource_path=path,
+        query_params=list(query), header_params=dict(headers), body=body)
+    signer = sdk_signer.Signer(sdk_credentials.BasicCredentials(AK, SK))
+    return signer.sign(request).header_params["Authorization"]
+
+
+SPREAD = [
+    ("GET", "dli.cn-north-4.myhuaweicloud.com", "/v1.0/p1/streaming/jobs/104", [], {}, b""),
+    ("PUT", "dli.eu-de.otc.t-systems.com", "/v1.0/p1/streaming/flink-jobs/104", [],
+     {"Content-Type": "application/json", "X-Project-Id": "p1"},
+     b'{"name":"test1","parallel_number":4,"runtime_config":"[{\\"key\\":\\"k\\",\\"value\\":\\"v\\"}]"}'),
+    ("GET", "127.0.0.1:8443", "/v1.0/p1/streaming/jobs",
+     [("show_detail", "true"), ("limit", "100"), ("name", "a b/c~d*e"), ("offset", "0")],
+     {"X-Project-Id": "p1"}, b""),
+    ("POST", "dli.ap-southeast-1.myhuaweicloud.com", "/v1.0/p1/streaming/jobs/stop", [],
+     {"Content-Type": "application/json", "X-Security-Token": "tok en=", "X-Project-Id": "p1"},
+     u'{"job_ids":[104],"trigger_savepoint":true,"desc":"caf\u00e9"}'.encode("utf-8")),
+    ("DELETE", "dli.x.example.com", "/v1.0/p%201/odd path/%E4%BD%A0", [("a", ""), ("a", "b")], {}, b""),
+]
+
+
+@pytest.mark.parametrize("method, host, path, query, headers, body", SPREAD)
+def test_matches_official_sdk(method, host, path, query, headers, body):
+    from ansible_collections.hwcloud.dli.plugins.module_utils.auth import _encode
+    query_string = "&".join("%s=%s" % (_encode(k), _encode(v)) for k, v in query)
+    url = "https://%s%s%s" % (host, path, "?" + query_string if query_string else "")
+    ours = dict(headers, **{"X-Sdk-Date": DATE})
+    sign_request(method, url, ours, body, AK, SK)
+    expected = _sdk_authorization(method, host, path, query, dict(headers, **{"X-Sdk-Date": DATE}), body)
+    assert ours["Authorization"] == expected
+
+
+def test_sets_date_when_absent_and_never_changes_the_body():
+    headers = {}
+    now = datetime(2026, 11, 23, 10, 0, 0, tzinfo=timezone.utc)
+    sign_request("GET", "https://h.example.com/v1", headers, None, AK, SK, now=now)
+    assert headers["X-Sdk-Date"] == "20261123T100000Z"
+    assert headers["Host"] == "h.example.com"
+
+
+def test_headers_with_underscore_are_not_signed():
+    headers = {"X-Sdk-Date": DATE, "my_header": "x"}
+    sign_request("GET", "https://h.example.com/v1", headers, b"", AK, SK)
+    assert "SignedHeaders=host;x-sdk-date," in headers["Authorization"]
+
+
+def test_a_different_secret_gives_a_different_signature():
+    one, two = {"X-Sdk-Date": DATE}, {"X-Sdk-Date": DATE}
+    sign_request("GET", "https://h.example.com/v1", one, b"", AK, SK)
+    sign_request("GET", "https://h.example.com/v1", two, b"", AK, SK + "x")
+    assert one["Authorization"] != two["Authorization"]
+
+
+def test_security_token_is_set_before_signing():
+    headers = {"X-Sdk-Date": DATE}
+    AkSkAuth(AK, SK, "sts-token").apply("GET", "https://h.example.com/v1", headers, None)
+    assert headers["X-Security-Token"] == "sts-token"
+    assert "SignedHeaders=host;x-sdk-date;x-security-token," in headers["Authorization"]
+
+
+def test_token_auth_sets_header_only():
+    headers = {}
+    TokenAuth("tkn").apply("GET", "https://h/v1", headers, None)
+    assert headers == {"X-Auth-Token": "tkn"}
+
+
+@pytest.mark.parametrize("params, kind", [
+    (dict(auth_token="t", access_key=AK, secret_key=SK, user_name="u", password="p", domain_name="d"), TokenAuth),
+    (dict(access_key=AK, secret_key=SK, user_name="u", password="p", domain_name="d"), AkSkAuth),
+    (dict(access_key=AK, user_name="u", password="p", domain_name="d"), PasswordCredentials),
+])
+def test_first_complete_credentials_win(params, kind):
+    assert isinstance(credentials_from_params(params), kind)
+
+
+def test_incomplete_credentials_name_options_and_environment():
+    with pytest.raises(CredentialsError) as excinfo:
+        credentials_from_params(dict(access_key=AK, user_name="u"))
+    msg = str(excinfo.value)
+    for name in ("auth_token (HW_AUTH_TOKEN)", "secret_key (HW_SECRET_KEY)", "access_key (HW_ACCESS_KEY)",
+                 "password (HW_USER_PASSWORD)", "domain_name (HW_DOMAIN_NAME)"):
+        assert name in msg
+    assert "Only access_key, user_name are set." in msg
+
+
+def test_password_token_request_body():
+    body = PasswordCredentials("u", "pw", "dom").token_request_body("proj")
+    assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "u", "password": "pw", "domain": {"name": "dom"}}}}, "scope": {"project": {"id": "proj"}}}}

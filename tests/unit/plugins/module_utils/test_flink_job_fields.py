@@ -1,0 +1,175 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The field table: argument spec, normalisation, comparison, request body and rules."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_fields as f
+
+SEED_FIELDS = [
+    "name", "desc", "queue_name", "cu_number", "manager_cu_number", "parallel_number", "log_enabled",
+    "obs_bucket", "smn_topic", "main_class", "entrypoint_args", "restart_when_exception", "entrypoint",
+    "dependency_jars", "dependency_files", "tm_cus", "tm_slot_num", "feature", "flink_version", "image",
+    "resume_checkpoint", "resume_max_num", "checkpoint_path", "runtime_config", "job_type",
+]
+
+DETAIL = {
+    "job_id": 104, "name": "jptest", "desc": "", "queue_name": "flinktest", "job_type": "flink_jar_job",
+    "status": "job_init", "main_class": None, "entrypoint_args": None, "update_time": 1578467395713,
+    "job_config": {
+        "entrypoint": "FemaleInfoCollection.jar", "dependency_jars": ["a.jar"], "dependency_files": None,
+        "cu_number": "2", "manager_cu_number": 1, "parallel_number": 1, "tm_cus": 1, "tm_slot_num": 1,
+        "log_enabled": False, "obs_bucket": None, "smn_topic": None, "restart_when_exception": None,
+        "resume_checkpoint": False, "resume_max_num": -1, "checkpoint_path": None,
+        "runtime_config": "[{\"key\":\"k\",\"value\":\"v\"},{\"key\":\"n\",\"value\":\"4\"}]",
+        "feature": "basic", "flink_version": "1.15", "image": None,
+    },
+}
+
+
+def test_table_covers_the_seed_exactly_and_drives_the_argument_spec():
+    assert [field.name for field in f.FIELDS] == SEED_FIELDS
+    spec = f.argument_spec()
+    assert list(spec) == SEED_FIELDS
+    assert all("default" not in option for option in spec.values())
+    assert spec["feature"] == {"type": "str", "choices": ["basic", "custom"]}
+    assert spec["dependency_jars"] == {"type": "list", "elements": "str"}
+    assert spec["runtime_config"] == {"type": "raw"}
+
+
+def test_hot_fields_are_the_notes_running_job_fields():
+    assert sorted(field.name for field in f.FIELDS if field.hot) == sorted([
+        "smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path",
+        "obs_bucket"])
+
+
+def test_job_from_detail_reads_top_level_and_job_config():
+    job = f.job_from_detail(DETAIL)
+    assert job["name"] == "jptest" and job["queue_name"] == "flinktest" and job["job_type"] == "flink_jar_job"
+    assert job["cu_number"] == 2  # a number sent as a string is read as an integer
+    assert job["runtime_config"] == {"k": "v", "n": "4"}
+    assert job["main_class"] is None and job["dependency_files"] is None
+    assert set(job) == set(SEED_FIELDS)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({"a.b": 1, "c": True, "d": "x"}, {"a.b": "1", "c": "true", "d": "x"}),
+    ('[{"key": "a", "value": "1"}]', {"a": "1"}),
+    ('{"a": 1}', {"a": "1"}),
+    ([{"key": "a", "value": 2}], {"a": "2"}),
+    ("", {}),
+    ("  ", {}),
+    (None, {}),
+])
+def test_runtime_config_forms(value, expected):
+    assert f.runtime_config_to_mapping(value) == expected
+
+
+@pytest.mark.parametrize("value", ["not json", "[1, 2]", 42, '"a string"'])
+def test_runtime_config_refuses_other_forms(value):
+    with pytest.raises(ValueError, match="runtime_config"):
+        f.runtime_config_to_mapping(value)
+
+
+def test_runtime_config_goes_to_the_api_as_a_json_string_in_order():
+    body = f.request_body({"runtime_config": {"b": "2", "a": "1"}}, ["runtime_config"])
+    assert json.loads(body["runtime_config"]) == [{"key": "b", "value": "2"}, {"key": "a", "value": "1"}]
+
+
+@pytest.mark.parametrize("name, left, right, equal", [
+    ("desc", None, "", True),
+    ("desc", "", None, True),
+    ("desc", "x", None, False),
+    ("dependency_jars", None, [], True),
+    ("dependency_jars", ["a", "b"], ["b", "a"], False),
+    ("runtime_config", {}, {}, True),
+    ("runtime_config", {"a": "1"}, {}, False),
+    ("restart_when_exception", None, False, True),
+    ("restart_when_exception", None, True, False),
+    ("cu_number", 2, 2, True),
+    ("cu_number", None, 2, False),
+])
+def test_same_treats_empty_values_alike(name, left, right, equal):
+    assert f.same(f.FIELDS_BY_NAME[name], left, right) is equal
+
+
+def test_only_set_options_are_compared():
+    current = f.job_from_detail(DETAIL)
+    desired = f.desired_from_params({"desc": None, "name": "jptest", "cu_number": 2,
+                                     "runtime_config": {"n": 4, "k": "v"}, "tm_slot_num": None})
+    assert desired == {"name": "jptest", "cu_number": 2, "runtime_config": {"n": "4", "k": "v"}}
+    assert f.changed_fields(current, desired) == []
+    desired = f.desired_from_params({"desc": "new", "parallel_number": 3, "main_class": ""})
+    assert f.changed_fields(current, desired) == ["desc", "parallel_number"]
+    assert f.request_body(desired, ["desc", "parallel_number"]) == {"desc": "new", "parallel_number": 3}
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"name": "n" * 58}, "name must be 0 to 57 characters long, not 58."),
+    ({"desc": "d" * 513}, "desc must be 0 to 512 characters long, not 513."),
+    ({"queue_name": ""}, "queue_name must be 1 to 128 characters long, not 0."),
+    ({"queue_name": "q" * 129}, "queue_name must be 1 to 128 characters long, not 129."),
+    ({"cu_number": 0}, "cu_number must be at least 1, not 0."),
+    ({"manager_cu_number": 0}, "manager_cu_number must be at least 1, not 0."),
+    ({"parallel_number": -1}, "parallel_number must be at least 1, not -1."),
+    ({"tm_cus": 0}, "tm_cus must be at least 1, not 0."),
+    ({"tm_slot_num": 0}, "tm_slot_num must be at least 1, not 0."),
+    ({"resume_max_num": 0}, "resume_max_num must be -1 (unlimited) or greater than 0, not 0."),
+    ({"resume_max_num": -2}, "resume_max_num must be -1 (unlimited) or greater than 0, not -2."),
+    ({"runtime_config": "{bad"}, "runtime_config must be a mapping"),
+])
+def test_limits_are_checked_before_any_request(params, message):
+    with pytest.raises(ValueError) as excinfo:
+        f.desired_from_params(params)
+    assert message in str(excinfo.value)
+
+
+@pytest.mark.parametrize("params", [
+    {"name": "n" * 57, "desc": "", "queue_name": "q", "resume_max_num": -1},
+    {"resume_max_num": 1, "cu_number": 1, "tm_slot_num": 1},
+])
+def test_limits_accept_their_bounds(params):
+    assert f.desired_from_params(params)
+
+
+def test_all_problems_are_reported_at_once():
+    with pytest.raises(ValueError) as excinfo:
+        f.desired_from_params({"name": "n" * 58, "cu_number": 0})
+    assert "name must" in str(excinfo.value) and "cu_number must" in str(excinfo.value)
+
+
+def _merged(**changes):
+    job = f.job_from_detail(DETAIL)
+    job.update(changes)
+    return job
+
+
+@pytest.mark.parametrize("changes, fragment", [
+    (dict(log_enabled=True), "log_enabled=true needs obs_bucket"),
+    (dict(log_enabled=True, obs_bucket=""), "log_enabled=true needs obs_bucket"),
+    (dict(image="org/img:1"), "image is only allowed with feature=custom"),
+    (dict(feature="custom", image="org/img:1"), "flink_version is not allowed with feature=custom"),
+    (dict(cu_number=1, manager_cu_number=1), "cu_number (1) must be greater than manager_cu_number (1)"),
+    (dict(cu_number=2, manager_cu_number=3), "cu_number (2) must be greater than manager_cu_number (3)"),
+    (dict(manager_cu_number=2), "cu_number (2) must be greater than manager_cu_number (2)"),
+])
+def test_rules_on_the_merged_job(changes, fragment):
+    problems = f.merged_problems(_merged(**changes))
+    assert any(fragment in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("changes", [
+    dict(log_enabled=True, obs_bucket="logs-bucket"),
+    dict(feature="custom", image="org/img:1", flink_version=""),
+    dict(feature="custom", image="org/img:1", flink_version=None),
+    dict(cu_number=3, manager_cu_number=2),
+    dict(),
+])
+def test_valid_merged_jobs_pass(changes):
+    assert f.merged_problems(_merged(**changes)) == []
