@@ -205,21 +205,28 @@ def request_body(desired, names):
     return dict((name, FIELDS_BY_NAME[name].to_api(desired[name])) for name in names)
 
 
-def merged_problems(merged):
-    """Rules on the job as it would be after the update (current values with the user's applied)."""
+def merged_problems(merged, changes=None):
+    """Rules on the job as it would be after the update (current values with the user's applied).
+
+    With ``changes``, only the rules that involve a changed option are checked: a rule broken by
+    what is already stored is the service's business, and must not block an unrelated edit.
+    """
+    def applies(*names):
+        return changes is None or any(name in changes for name in names)
+
     problems = []
-    if merged.get("log_enabled") and is_empty(merged.get("obs_bucket")):
+    if applies("log_enabled", "obs_bucket") and merged.get("log_enabled") and is_empty(merged.get("obs_bucket")):
         problems.append("log_enabled=true needs obs_bucket: the job has no OBS bucket for its logs, set obs_bucket.")
     feature = merged.get("feature") or "basic"
-    if not is_empty(merged.get("image")) and feature != "custom":
+    if applies("image", "feature") and not is_empty(merged.get("image")) and feature != "custom":
         problems.append("image is only allowed with feature=custom (the job's feature would be %s): set feature "
                         "to custom, or image to an empty string." % feature)
-    if not is_empty(merged.get("flink_version")) and feature == "custom":
+    if applies("flink_version", "feature") and not is_empty(merged.get("flink_version")) and feature == "custom":
         problems.append("flink_version is not allowed with feature=custom (it selects a DLI base image): set "
                         "flink_version to an empty string, or feature to basic.")
     cu_number = merged.get("cu_number") or DEFAULT_CU_NUMBER
     manager_cu_number = merged.get("manager_cu_number") or DEFAULT_MANAGER_CU_NUMBER
-    if cu_number <= manager_cu_number:
+    if applies("cu_number", "manager_cu_number") and cu_number <= manager_cu_number:
         problems.append("cu_number (%s) must be greater than manager_cu_number (%s): the default tm_slot_num is "
                         "parallel_number * tm_cus / (cu_number - manager_cu_number)." % (cu_number, manager_cu_number))
     return problems

@@ -111,7 +111,11 @@ class FlinkJarJobUpdate:
         if job_type != JAR_JOB_TYPE:
             raise JobUpdateError("Flink job %s is a %s, not a %s: this module updates Flink Jar jobs only." % (
                 self.job_id, job_type, JAR_JOB_TYPE))
-        current = job_from_detail(detail)
+        try:
+            current = job_from_detail(detail)
+        except (TypeError, ValueError) as exc:
+            raise JobUpdateError("Flink job %s: the job detail answer holds a value this module cannot read: %s" % (
+                self.job_id, exc))
         status = detail.get("status")
         update_time = detail.get("update_time")
         changes = changed_fields(current, self.desired)
@@ -120,7 +124,7 @@ class FlinkJarJobUpdate:
         result = dict(changed=bool(changes), restarted=False)
 
         if changes:
-            problems = merged_problems(merged)
+            problems = merged_problems(merged, changes)
             if problems:
                 raise JobUpdateError(" ".join(problems))
             restart = status in RUNNING_STATUSES and any(not FIELDS_BY_NAME[name].hot for name in changes)

@@ -173,3 +173,12 @@ def test_rules_on_the_merged_job(changes, fragment):
 ])
 def test_valid_merged_jobs_pass(changes):
     assert f.merged_problems(_merged(**changes)) == []
+
+
+def test_rules_apply_only_when_a_changed_option_is_involved():
+    stored = _merged(feature="custom", image="org/img:1", flink_version="1.15")
+    assert f.merged_problems(stored, ["desc"]) == []
+    assert f.merged_problems(stored, ["flink_version"]) != []
+    assert f.merged_problems(_merged(log_enabled=True), ["parallel_number"]) == []
+    assert f.merged_problems(_merged(log_enabled=True), ["log_enabled"]) != []
+    assert f.merged_problems(_merged(cu_number=1), ["cu_number"]) != []

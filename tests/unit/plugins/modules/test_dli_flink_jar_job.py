@@ -1,0 +1,761 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""dli_flink_jar_job run end to end through main(), as Ansible runs it, against stubbed HTTP.
+
+Every test asserts the exact sequence of calls the module made (method and path, and the
+JSON body of each write), and the keys of the result the module printed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import json
+import os
+import time
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit  # type: ignore
+
+import pytest
+import responses
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_update
+from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        payload = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
+
+
+BASE = "https://dli.test.example.com"
+IAM = "https://iam.test.example.com"
+PROJECT = "p1"
+JOB_ID = 104
+JOB_PATH = "/v1.0/p1/streaming/jobs/104"
+PUT_PATH = "/v1.0/p1/streaming/flink-jobs/104"
+STOP_PATH = "/v1.0/p1/streaming/jobs/stop"
+RUN_PATH = "/v1.0/p1/streaming/jobs/run"
+TOKEN_PATH = "/v3/auth/tokens"
+JOB_UPDATE_TIME = 1578467395713
+PUT_UPDATE_TIME = 1516952770835
+
+AK = "AKVISIBLEID"
+SK = "SK-very-secret-0123456789"
+CONNECTION = dict(endpoint=BASE, project_id=PROJECT, access_key=AK, secret_key=SK)
+
+GET = ("GET", JOB_PATH)
+PUT = ("PUT", PUT_PATH)
+STOP = ("POST", STOP_PATH)
+RUN = ("POST", RUN_PATH)
+
+TOP_LEVEL = ("job_id", "name", "desc", "queue_name", "job_type", "status", "status_desc", "main_class",
+             "entrypoint_args", "create_time", "update_time", "start_time")
+
+
+# -- the job as GET /v1.0/{project_id}/streaming/jobs/{job_id} answers it ---------------------
+
+def detail_answer(**fields):
+    """The job detail answer of the API notes; ``fields`` replace values at the top level
+    or in job_config, wherever the field lives (an unknown name is a test error)."""
+    detail = {
+        "job_id": JOB_ID, "name": "jptest", "desc": "", "queue_name": "flinktest",
+        "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
+        "main_class": None, "entrypoint_args": None,
+        "create_time": 1578466221525, "update_time": JOB_UPDATE_TIME, "start_time": None,
+        "job_config": {
+            "entrypoint": "FemaleInfoCollection.jar", "dependency_jars": ["myGroup/dep.jar"],
+            "dependency_files": ["myGroup/data.csv"], "cu_number": 2, "manager_cu_number": 1,
+            "parallel_number": 1, "tm_cus": 1, "tm_slot_num": 1, "log_enabled": False,
+            "obs_bucket": None, "smn_topic": None, "restart_when_exception": False,
+            "resume_checkpoint": False, "resume_max_num": -1, "checkpoint_path": None,
+            "runtime_config": "[{\"key\":\"k\",\"value\":\"v\"}]",
+            "feature": "basic", "flink_version": "1.15", "image": None,
+            "checkpoint_enabled": False, "checkpoint_mode": "exactly_once", "checkpoint_interval": 30,
+        },
+    }
+    for name, value in fields.items():
+        if name in TOP_LEVEL:
+            detail[name] = value
+        elif name in detail["job_config"]:
+            detail["job_config"][name] = value
+        else:
+            raise KeyError("not a field of the job detail answer: %s" % name)
+    return {"is_success": "true", "message": "Job detail query succeeds.", "job_detail": detail}
+
+
+def put_answer(update_time=PUT_UPDATE_TIME):
+    return {"is_success": True, "message": "The Flink job is updated successfully.",
+            "job": {"update_time": update_time}}
+
+
+def batch_answer(message):
+    return [{"is_success": "true", "message": message}]
+
+
+# -- running the module ------------------------------------------------------------------
+
+class FakeTime(object):
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    """No HW_* variable of the shell running the tests may leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("HW_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def fake_time(monkeypatch):
+    """main() builds FlinkJarJobUpdate with its defaults, and the defaults (sleep=time.sleep,
+    clock=time.monotonic) are bound when the class is defined: patching time.sleep in
+    flink_job_update would not reach them. Give every update a fake clock instead, and make a
+    real sleep anywhere else (urllib3's retry backoff) a test failure."""
+    fake = FakeTime()
+    original = flink_job_update.FlinkJarJobUpdate
+
+    class FastUpdate(original):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("sleep", fake.sleep)
+            kwargs.setdefault("clock", fake.clock)
+            super(FastUpdate, self).__init__(*args, **kwargs)
+
+    def no_real_sleep(seconds):
+        raise AssertionError("a real time.sleep(%r) during a unit test" % (seconds,))
+
+    monkeypatch.setattr(dli_flink_jar_job, "FlinkJarJobUpdate", FastUpdate)
+    monkeypatch.setattr(time, "sleep", no_real_sleep)
+    return fake
+
+
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def no_http():
+    """Nothing is registered: any request the module makes is recorded, and fails."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+def run_module(capsys, args, connection=True, check=False, diff=False):
+    """Run main() with ``args``; return (exit code, parsed result, raw stdout)."""
+    module_args = dict(job_id=JOB_ID)
+    if connection:
+        module_args.update(CONNECTION)
+    module_args.update(args)
+    if check:
+        module_args["_ansible_check_mode"] = True
+    if diff:
+        module_args["_ansible_diff"] = True
+    with patch_module_args(module_args):
+        with pytest.raises(SystemExit) as excinfo:
+            dli_flink_jar_job.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    return excinfo.value.code, result, out
+
+
+def succeed(capsys, args, **kwargs):
+    code, result, dummy = run_module(capsys, args, **kwargs)
+    assert code == 0 and not result.get("failed"), result
+    return result
+
+
+def fail(capsys, args, **kwargs):
+    code, result, dummy = run_module(capsys, args, **kwargs)
+    assert code == 1 and result.get("failed") is True, result
+    return result
+
+
+def sequence(rsps):
+    return [(call.request.method, urlsplit(call.request.url).path) for call in rsps.calls]
+
+
+def bodies(rsps):
+    """(method, path, JSON body) of every call that sent a body."""
+    return [(call.request.method, urlsplit(call.request.url).path, json.loads(call.request.body))
+            for call in rsps.calls if call.request.body]
+
+
+# -- 1. nothing to change ---------------------------------------------------------------------
+
+UNCHANGED_ARGS = dict(
+    name="jptest", desc="", queue_name="flinktest", cu_number=2, manager_cu_number=1, parallel_number=1,
+    log_enabled=False, obs_bucket="", smn_topic="", main_class="", entrypoint_args="",
+    restart_when_exception=False, entrypoint="FemaleInfoCollection.jar", dependency_jars=["myGroup/dep.jar"],
+    dependency_files=["myGroup/data.csv"], tm_cus=1, tm_slot_num=1, feature="basic", flink_version="1.15",
+    image="", resume_checkpoint=False, resume_max_num=-1, checkpoint_path="",
+    runtime_config={"k": "v", "state.ttl": True}, job_type="flink_jar_job",
+)
+
+
+def test_unchanged_job_is_read_once_and_not_written(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
+        desc=None, cu_number="2", parallel_number="1", resume_max_num="-1", tm_slot_num="1",
+        runtime_config="[{\"key\":\"k\",\"value\":\"v\"},{\"key\":\"state.ttl\",\"value\":\"true\"}]"))
+    result = succeed(capsys, UNCHANGED_ARGS, diff=True)
+    assert sequence(http) == [GET]
+    assert result["changed"] is False and result["restarted"] is False
+    assert result["update_time"] == JOB_UPDATE_TIME
+    assert "diff" not in result
+    job = result["job"]
+    assert job["job_id"] == JOB_ID and job["status"] == "job_init" and job["update_time"] == JOB_UPDATE_TIME
+    assert job["cu_number"] == 2 and job["parallel_number"] == 1 and job["resume_max_num"] == -1
+    assert job["desc"] is None
+    assert job["runtime_config"] == {"k": "v", "state.ttl": "true"}
+
+
+# -- 2. a change --------------------------------------------------------------------------------
+
+def test_change_sends_only_the_changed_keys(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(name="jptest", cu_number=2, parallel_number=4,
+                                  runtime_config={"k": "v2", "taskmanager.memory.process.size": "8g"}))
+    assert sequence(http) == [GET, PUT]
+    (method, path, body), = bodies(http)
+    assert sorted(body) == ["parallel_number", "runtime_config"]
+    assert body["parallel_number"] == 4
+    assert isinstance(body["runtime_config"], str)
+    assert json.loads(body["runtime_config"]) == [
+        {"key": "k", "value": "v2"}, {"key": "taskmanager.memory.process.size", "value": "8g"}]
+    assert result["changed"] is True and result["restarted"] is False
+    assert result["update_time"] == PUT_UPDATE_TIME
+    job = result["job"]
+    assert job["parallel_number"] == 4
+    assert job["runtime_config"] == {"k": "v2", "taskmanager.memory.process.size": "8g"}
+    assert job["job_id"] == JOB_ID and job["status"] == "job_init" and job["update_time"] == PUT_UPDATE_TIME
+    assert job["name"] == "jptest" and job["cu_number"] == 2 and job["entrypoint"] == "FemaleInfoCollection.jar"
+    assert "diff" not in result  # not asked for
+
+
+def test_runtime_config_as_the_api_json_string_and_clearing_with_empty_values(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
+        obs_bucket="bucket", dependency_jars=["a.jar"], desc="old"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(runtime_config="[{\"key\": \"k\", \"value\": \"v\"}]", desc="",
+                                  dependency_jars=[], obs_bucket="bucket"))
+    assert sequence(http) == [GET, PUT]
+    assert bodies(http) == [("PUT", PUT_PATH, {"desc": "", "dependency_jars": []})]
+    assert result["changed"] is True and result["job"]["desc"] == "" and result["job"]["dependency_jars"] == []
+
+
+# -- 3. check mode ------------------------------------------------------------------------------
+
+def test_check_mode_reads_only_and_predicts_the_job(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    result = succeed(capsys, dict(parallel_number=4, desc="new"), check=True)
+    assert sequence(http) == [GET]
+    assert result["changed"] is True and result["restarted"] is False
+    assert result["update_time"] == JOB_UPDATE_TIME
+    assert result["job"]["parallel_number"] == 4 and result["job"]["desc"] == "new"
+    assert result["job"]["job_id"] == JOB_ID and result["job"]["status"] == "job_init"
+
+
+def test_check_mode_predicts_a_restart_without_stopping(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
+    assert sequence(http) == [GET]
+    assert result["changed"] is True and result["restarted"] is True
+    assert result["job"]["status"] == "job_running" and result["job"]["parallel_number"] == 4
+
+
+# -- 4. diff mode -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("check", [False, True])
+def test_diff_holds_only_the_changed_options(capsys, http, check):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    if not check:
+        http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(name="jptest", cu_number=2, parallel_number=4, runtime_config={"k": "v2"}),
+                     diff=True, check=check)
+    assert sequence(http) == ([GET] if check else [GET, PUT])
+    assert result["diff"] == {
+        "before": {"parallel_number": 1, "runtime_config": {"k": "v"}},
+        "after": {"parallel_number": 4, "runtime_config": {"k": "v2"}},
+    }
+
+
+# -- 5. running job, change taken in place ----------------------------------------------------
+
+def test_running_job_takes_hot_fields_in_place(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(smn_topic="flink-alerts", resume_max_num=10, allow_restart=True))
+    assert sequence(http) == [GET, PUT]
+    assert bodies(http) == [("PUT", PUT_PATH, {"smn_topic": "flink-alerts", "resume_max_num": 10})]
+    assert result["changed"] is True and result["restarted"] is False
+    assert result["job"]["status"] == "job_running" and result["job"]["smn_topic"] == "flink-alerts"
+
+
+# -- 6. running job, change needing a restart, not allowed -------------------------------------
+
+def test_running_job_cold_change_without_allow_restart_fails(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = fail(capsys, dict(parallel_number=4, queue_name="bigger", smn_topic="flink-alerts"))
+    assert sequence(http) == [GET]
+    assert result["changed"] is False
+    msg = result["msg"]
+    assert "parallel_number" in msg and "queue_name" in msg and "allow_restart" in msg
+    assert "smn_topic" not in msg  # taken in place, not a reason to restart
+    assert "job_running" in msg
+
+
+# -- 7. running job, restart allowed ------------------------------------------------------------
+
+@pytest.mark.parametrize("resume_checkpoint", [True, False])
+def test_restart_stops_waits_updates_starts_and_waits(capsys, http, fake_time, resume_checkpoint):
+    for status in ("job_running", "job_canceling", "job_cancel_success", "job_submitting", "job_running"):
+        http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status=status, resume_checkpoint=resume_checkpoint))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("Job 104 is being stopped."))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("Job 104 is being started."))
+    result = succeed(capsys, dict(parallel_number=4, smn_topic="flink-alerts", allow_restart=True))
+    assert sequence(http) == [GET, STOP, GET, GET, PUT, RUN, GET, GET]
+    assert bodies(http) == [
+        ("POST", STOP_PATH, {"job_ids": [JOB_ID], "trigger_savepoint": resume_checkpoint}),
+        ("PUT", PUT_PATH, {"parallel_number": 4, "smn_topic": "flink-alerts"}),
+        ("POST", RUN_PATH, {"job_ids": [JOB_ID], "resume_savepoint": resume_checkpoint}),
+    ]
+    assert result["changed"] is True and result["restarted"] is True
+    assert result["update_time"] == PUT_UPDATE_TIME
+    assert result["job"]["status"] == "job_running" and result["job"]["parallel_number"] == 4
+    assert fake_time.sleeps == [2, 2]  # one poll interval while stopping, one while starting
+
+
+def test_restart_failing_to_start_reports_the_status_description(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
+        status="job_submit_fail", status_desc="Queue flinktest has no free CUs"))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
+    assert sequence(http) == [GET, STOP, GET, PUT, RUN, GET]
+    assert "Queue flinktest has no free CUs" in result["msg"] and "job_submit_fail" in result["msg"]
+    assert result["changed"] is True  # the job was stopped and updated
+    assert result["status"] == "job_submit_fail"
+
+
+def test_restart_without_wait_does_not_poll_after_the_start(capsys, http, fake_time):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    result = succeed(capsys, dict(parallel_number=4, allow_restart=True, wait=False))
+    assert sequence(http) == [GET, STOP, GET, PUT, RUN]
+    assert result["changed"] is True and result["restarted"] is True
+    assert result["job"]["status"] == "job_submitting"
+    assert fake_time.sleeps == []
+
+
+def test_restart_whose_update_fails_starts_the_job_again_unchanged(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(responses.PUT, BASE + PUT_PATH, status=400, headers={"X-Request-Id": "req-put"},
+             json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
+    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
+    assert sequence(http) == [GET, STOP, GET, PUT, RUN]
+    assert bodies(http)[-1] == ("POST", RUN_PATH, {"job_ids": [JOB_ID], "resume_savepoint": True})
+    assert "Parameter check failed" in result["msg"] and "started again unchanged" in result["msg"]
+    assert result["status_code"] == 400 and result["error_code"] == "DLI.0001" and result["request_id"] == "req-put"
+    assert result["changed"] is True  # the job was stopped and started
+
+
+def test_restart_times_out_when_the_job_does_not_stop(capsys, http, fake_time):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_canceling"))  # repeated from now on
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True, wait_timeout=5))
+    # polls at t=0, 2, 4, 5: then the 5 seconds are over; never updated nor started
+    assert sequence(http) == [GET, STOP, GET, GET, GET, GET]
+    assert fake_time.sleeps == [2, 2, 1]
+    assert "did not stop" in result["msg"] and "wait_timeout=5" in result["msg"] and "job_canceling" in result["msg"]
+    assert result["changed"] is True
+
+
+# -- 8. and 9. retries ---------------------------------------------------------------------------
+
+def test_throttled_get_is_retried(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, status=429, headers={"Retry-After": "0"},
+             json={"error_code": "APIGW.0308", "error_msg": "The throttling threshold has been reached"})
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    result = succeed(capsys, dict(parallel_number=1))
+    assert sequence(http) == [GET, GET]
+    assert result["changed"] is False and result["update_time"] == JOB_UPDATE_TIME
+
+
+def test_persistent_503_reports_the_last_answer(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, status=503, headers={"X-Request-Id": "req-503"},
+             json={"error_code": "DLI.0999", "error_msg": "Server error"})
+    result = fail(capsys, dict(parallel_number=4, max_retries=2))
+    assert sequence(http) == [GET, GET, GET]
+    assert result["status_code"] == 503 and result["error_code"] == "DLI.0999" and result["request_id"] == "req-503"
+    assert "503" in result["msg"] and "GET" in result["msg"] and JOB_PATH in result["msg"]
+    assert "Server error" in result["msg"]
+    assert result["changed"] is False
+
+
+# -- 10. answers that are not what they seem ----------------------------------------------------
+
+def test_put_answering_200_with_is_success_false_fails(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json={"is_success": False, "message": "The queue bigger does not exist."})
+    result = fail(capsys, dict(queue_name="bigger"))
+    assert sequence(http) == [GET, PUT]
+    assert bodies(http) == [("PUT", PUT_PATH, {"queue_name": "bigger"})]
+    assert "The queue bigger does not exist." in result["msg"] and "is_success" in result["msg"]
+    assert result["status_code"] == 200 and result["changed"] is False
+
+
+def test_non_json_get_is_a_clear_failure(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, body="<html><body>Bad gateway page</body></html>",
+             content_type="text/html")
+    code, result, out = run_module(capsys, dict(parallel_number=4))
+    assert code == 1 and result["failed"] is True
+    assert sequence(http) == [GET]
+    assert "not JSON" in result["msg"] and "text/html" in result["msg"] and JOB_PATH in result["msg"]
+    assert "exception" not in result and "Traceback" not in out
+    assert result["status_code"] == 200 and result["changed"] is False
+
+
+def test_get_without_job_detail_is_a_clear_failure(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json={"is_success": "true", "message": "ok"})
+    result = fail(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET]
+    assert "job_detail" in result["msg"] and "exception" not in result
+
+
+# -- 11. and 12. the wrong job ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (404, "DLI.0023"), (400, "DLI.0002")])
+def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
+    http.add(responses.GET, BASE + JOB_PATH, status=status, headers={"X-Request-Id": "req-nf"},
+             json={"error_code": code, "error_msg": "The job does not exist"})
+    result = fail(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET]
+    assert "Flink job 104 was not found in project p1" in result["msg"]
+    assert result["error_code"] == code and result["status_code"] == status and result["request_id"] == "req-nf"
+    assert result["changed"] is False
+
+
+def test_other_400_is_not_taken_for_a_missing_job(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, status=400,
+             json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
+    result = fail(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET]
+    assert "not found" not in result["msg"] and "DLI.0001" in result["msg"]
+
+
+def test_a_job_of_another_type_is_refused(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(job_type="flink_sql_job"))
+    result = fail(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET]
+    assert "flink_sql_job" in result["msg"] and "flink_jar_job" in result["msg"]
+    assert result["changed"] is False
+
+
+def test_an_unreadable_value_in_the_answer_is_a_clear_failure(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(cu_number="abc"))
+    result = fail(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET]
+    assert "cannot read" in result["msg"] and "exception" not in result
+
+
+def test_a_rule_broken_by_the_stored_job_does_not_block_an_unrelated_edit(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(feature="custom", image="org/img:1"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    succeed(capsys, dict(desc="only the description"))
+    assert bodies(http) == [("PUT", PUT_PATH, {"desc": "only the description"})]
+
+
+# -- 13. validation before any request ----------------------------------------------------------
+
+@pytest.mark.parametrize("args, expected", [
+    (dict(name="n" * 58), "name must be 0 to 57 characters long, not 58"),
+    (dict(desc="d" * 513), "desc must be 0 to 512 characters long, not 513"),
+    (dict(queue_name=""), "queue_name must be 1 to 128 characters long, not 0"),
+    (dict(resume_max_num=0), "resume_max_num must be -1 (unlimited) or greater than 0, not 0"),
+    (dict(resume_max_num=-2), "resume_max_num must be -1 (unlimited) or greater than 0, not -2"),
+    (dict(cu_number=0), "cu_number must be at least 1, not 0"),
+    (dict(manager_cu_number=0), "manager_cu_number must be at least 1, not 0"),
+    (dict(parallel_number=0), "parallel_number must be at least 1, not 0"),
+    (dict(tm_cus=0), "tm_cus must be at least 1, not 0"),
+    (dict(tm_slot_num=0), "tm_slot_num must be at least 1, not 0"),
+    (dict(feature="other"), "feature"),
+    (dict(job_id="abc"), "job_id"),
+    (dict(job_type="flink_sql_job"), "job_type"),
+    (dict(runtime_config="not json"), "runtime_config"),
+    (dict(runtime_config=["k=v"]), "runtime_config"),
+    (dict(wait_timeout=-1), "wait_timeout"),
+    (dict(max_retries=-1), "max_retries"),
+])
+def test_invalid_options_fail_before_any_request(capsys, no_http, args, expected):
+    result = fail(capsys, dict(dict(job_id=JOB_ID, parallel_number=2), **args))
+    assert expected in result["msg"]
+    assert len(no_http.calls) == 0
+    assert result.get("changed", False) is False
+
+
+def test_argument_spec_errors_name_the_choices_and_the_type(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, feature="other"))
+    assert "basic" in result["msg"] and "custom" in result["msg"] and "other" in result["msg"]
+    result = fail(capsys, dict(job_id="abc"))
+    assert "int" in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+def test_several_problems_are_reported_together(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, cu_number=0, name="n" * 58, runtime_config="not json"))
+    assert "cu_number must be at least 1" in result["msg"] and "name must be" in result["msg"]
+    assert "not JSON" in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+def test_no_credentials_at_all(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, parallel_number=2),
+                  connection=False)
+    for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_AUTH_TOKEN", "HW_USER_NAME", "HW_USER_PASSWORD",
+                 "HW_DOMAIN_NAME"):
+        assert name in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+def test_incomplete_credentials_say_what_is_set(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, access_key=AK),
+                  connection=False)
+    assert "HW_SECRET_KEY" in result["msg"] and "Only access_key is set" in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+def test_no_project_id(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, endpoint=BASE, access_key=AK, secret_key=SK), connection=False)
+    assert "project_id" in result["msg"] and "HW_PROJECT_ID" in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+def test_no_endpoint_nor_region(capsys, no_http):
+    result = fail(capsys, dict(job_id=JOB_ID, project_id=PROJECT, access_key=AK, secret_key=SK), connection=False)
+    assert "HW_REGION_NAME" in result["msg"]
+    assert len(no_http.calls) == 0
+
+
+# -- 14. rules on the job as it would be ----------------------------------------------------------
+
+@pytest.mark.parametrize("job, args, expected", [
+    (dict(), dict(log_enabled=True), "log_enabled=true needs obs_bucket"),
+    (dict(), dict(image="org/flink:1.15-custom"), "image is only allowed with feature=custom"),
+    (dict(), dict(feature="custom", image="org/flink:1.15-custom"), "flink_version is not allowed with feature=custom"),
+    (dict(), dict(cu_number=1, manager_cu_number=1), "cu_number (1) must be greater than manager_cu_number (1)"),
+    (dict(cu_number=4, manager_cu_number=2), dict(cu_number=2), "cu_number (2) must be greater than manager_cu_number (2)"),
+])
+def test_merged_state_is_checked_after_the_read(capsys, http, job, args, expected):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(**job))
+    result = fail(capsys, args)
+    assert sequence(http) == [GET]
+    assert expected in result["msg"]
+    assert result["changed"] is False
+
+
+def test_log_enabled_with_the_job_bucket_is_fine(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(obs_bucket="logs-bucket"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(log_enabled=True))
+    assert sequence(http) == [GET, PUT]
+    assert bodies(http) == [("PUT", PUT_PATH, {"log_enabled": True})]
+    assert result["changed"] is True
+
+
+def test_custom_feature_with_flink_version_cleared_is_fine(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(feature="custom", image="org/flink:1.15-custom", flink_version=""))
+    assert sequence(http) == [GET, PUT]
+    assert bodies(http) == [("PUT", PUT_PATH, {"feature": "custom", "image": "org/flink:1.15-custom",
+                                               "flink_version": ""})]
+    assert result["changed"] is True and result["job"]["feature"] == "custom"
+
+
+# -- 15. authentication ------------------------------------------------------------------------
+
+def _sdk_authorization(request, access_key, secret_key, security_token=None):
+    """The Authorization the official SDK computes for the request as it was sent."""
+    sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
+    sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+    sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
+    authorization = request.headers["Authorization"]
+    signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
+    parts = urlsplit(request.url)
+    headers = dict((name, request.headers[name]) for name in signed if name != "host")
+    sdk = sdk_request.SdkRequest(method=request.method, schema="https", host=parts.netloc,
+                                 resource_path=parts.path, query_params=[], header_params=headers,
+                                 body=request.body or b"")
+    credentials = sdk_credentials.BasicCredentials(access_key, secret_key)
+    return sdk_signer.Signer(credentials).sign(sdk).header_params["Authorization"]
+
+
+def test_aksk_signs_every_call(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    succeed(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET, PUT]
+    for call in http.calls:
+        headers = call.request.headers
+        assert headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=%s, SignedHeaders=" % AK)
+        assert "X-Sdk-Date" in headers and headers["X-Project-Id"] == PROJECT
+        assert "x-sdk-date" in headers["Authorization"] and "x-project-id" in headers["Authorization"]
+        assert "X-Auth-Token" not in headers and "X-Security-Token" not in headers
+        assert headers["Authorization"] == _sdk_authorization(call.request, AK, SK)
+    assert "content-type" in http.calls[1].request.headers["Authorization"]
+
+
+def test_temporary_keys_sign_the_security_token(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    succeed(capsys, dict(parallel_number=4, security_token="STS-token-value"))
+    assert sequence(http) == [GET, PUT]
+    for call in http.calls:
+        headers = call.request.headers
+        assert headers["X-Security-Token"] == "STS-token-value"
+        signed = headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+        assert "x-security-token" in signed
+        assert headers["Authorization"] == _sdk_authorization(call.request, AK, SK)
+
+
+def test_auth_token_is_sent_as_is(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    succeed(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, auth_token="iam-token-value",
+                         parallel_number=4), connection=False)
+    assert sequence(http) == [GET, PUT]
+    for call in http.calls:
+        assert call.request.headers["X-Auth-Token"] == "iam-token-value"
+        assert "Authorization" not in call.request.headers and "X-Sdk-Date" not in call.request.headers
+
+
+def test_password_login_then_token(capsys, http):
+    http.add(responses.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": "issued-token-value"},
+             json={"token": {"expires_at": "2026-11-24T00:00:00.000000Z"}})
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    succeed(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, user_name="alice",
+                         password="alice-password", domain_name="acme", iam_endpoint=IAM + "/v3",
+                         parallel_number=4), connection=False)
+    assert [(c.request.method, c.request.url.split("?")[0]) for c in http.calls] == [
+        ("POST", IAM + TOKEN_PATH), ("GET", BASE + JOB_PATH), ("PUT", BASE + PUT_PATH)]
+    assert json.loads(http.calls[0].request.body) == {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "alice", "password": "alice-password", "domain": {"name": "acme"}}}},
+        "scope": {"project": {"id": PROJECT}}}}
+    assert "X-Auth-Token" not in http.calls[0].request.headers
+    for call in http.calls[1:]:
+        assert call.request.headers["X-Auth-Token"] == "issued-token-value"
+        assert "Authorization" not in call.request.headers
+
+
+def test_password_login_refused(capsys, http):
+    http.add(responses.POST, IAM + TOKEN_PATH, status=401, headers={"X-Request-Id": "iam-req"},
+             json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})
+    result = fail(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, user_name="alice",
+                               password="alice-password", domain_name="acme", iam_endpoint=IAM),
+                  connection=False)
+    assert sequence(http) == [("POST", TOKEN_PATH)]
+    assert "The username or password is wrong." in result["msg"] and result["status_code"] == 401
+    assert result["request_id"] == "iam-req"
+
+
+def test_environment_variables_serve_as_options(capsys, http, monkeypatch):
+    monkeypatch.setenv("HW_ACCESS_KEY", "ENVAK")
+    monkeypatch.setenv("HW_SECRET_KEY", "env-secret-key")
+    monkeypatch.setenv("HW_PROJECT_ID", "envproject")
+    monkeypatch.setenv("HW_DLI_ENDPOINT", "https://dli.env.example.com")
+    http.add(responses.GET, "https://dli.env.example.com/v1.0/envproject/streaming/jobs/104", json=detail_answer())
+    result = succeed(capsys, dict(job_id=JOB_ID, parallel_number=1), connection=False)
+    assert sequence(http) == [("GET", "/v1.0/envproject/streaming/jobs/104")]
+    headers = http.calls[0].request.headers
+    assert headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=ENVAK, ")
+    assert headers["X-Project-Id"] == "envproject"
+    assert headers["Authorization"] == _sdk_authorization(http.calls[0].request, "ENVAK", "env-secret-key")
+    assert result["changed"] is False
+    assert "env-secret-key" not in json.dumps(result)
+
+
+# -- 16. secrets never appear in the output ------------------------------------------------------
+
+SECRETS = dict(
+    secret_key="SK-do-not-print-1111", security_token="STS-do-not-print-2222",
+    auth_token="TOKEN-do-not-print-3333", password="PW-do-not-print-4444",
+)
+ISSUED_TOKEN = "ISSUED-do-not-print-5555"
+CREDENTIALS = {
+    "aksk": dict(access_key=AK, secret_key=SECRETS["secret_key"], security_token=SECRETS["security_token"]),
+    "token": dict(auth_token=SECRETS["auth_token"]),
+    "password": dict(user_name="alice", password=SECRETS["password"], domain_name="acme", iam_endpoint=IAM),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CREDENTIALS))
+@pytest.mark.parametrize("outcome", ["success", "api_401", "put_400"])
+def test_secrets_never_appear_in_the_output(capsys, http, kind, outcome):
+    if kind == "password":
+        http.add(responses.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": ISSUED_TOKEN},
+                 json={"token": {}})
+    if outcome == "api_401":
+        http.add(responses.GET, BASE + JOB_PATH, status=401, headers={"X-Request-Id": "req-401"},
+                 json={"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"})
+    else:
+        http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+        if outcome == "success":
+            http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+        else:
+            http.add(responses.PUT, BASE + PUT_PATH, status=400,
+                     json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
+    args = dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, parallel_number=4, desc="new description")
+    args.update(CREDENTIALS[kind])
+    code, result, out = run_module(capsys, args, connection=False, diff=True)
+    expected = [GET] if outcome == "api_401" else [GET, PUT]
+    if kind == "password":
+        expected = [("POST", TOKEN_PATH)] + expected
+    assert sequence(http) == expected
+    assert code == (0 if outcome == "success" else 1)
+    if outcome == "api_401":
+        assert result["status_code"] == 401 and result["error_code"] == "APIGW.0301"
+    serialized = json.dumps(result)
+    for secret in list(SECRETS.values()) + [ISSUED_TOKEN]:
+        assert secret not in out and secret not in serialized
+    # The credentials were really used, so the check above is not vacuous.
+    sent = [call.request.headers.get("X-Auth-Token") or call.request.headers.get("X-Security-Token")
+            for call in http.calls if urlsplit(call.request.url).path != TOKEN_PATH]
+    assert sent and all(value in list(SECRETS.values()) + [ISSUED_TOKEN] for value in sent)
