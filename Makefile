@@ -40,10 +40,10 @@ units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
 integration: install
 	PATH=$(BIN):$$PATH $(BIN)/python tests/integration/run.py
 
-test: units
+test: units integration
 
 demo: install
-	PATH=$(BIN):$$PATH $(BIN)/ansible-doc hwcloud.dli.dli_flink_jar_job | head -40
+	PATH=$(BIN):$$PATH $(BIN)/python tests/emulator/run_demo.py
 
 clean:
 	rm -rf $(VENV) $(TMP)

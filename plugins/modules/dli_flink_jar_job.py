@@ -345,13 +345,18 @@ def main():
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
+    # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
+    # the traceback of the exception being handled, and these failures are expected, not bugs.
+    failure = None
     try:
         desired = desired_from_params(params)
         if params["wait_timeout"] < 0:
             raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
         client = DliClient(params)
     except (ValueError, ConfigError, CredentialsError) as exc:
-        module.fail_json(msg=str(exc), changed=False)
+        failure = dict(msg=str(exc))
+    if failure:
+        module.fail_json(changed=False, **failure)
 
     update = FlinkJarJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
@@ -359,9 +364,11 @@ def main():
     try:
         result = update.run()
     except JobUpdateError as exc:
-        module.fail_json(msg=exc.msg, changed=update.wrote, **exc.extra)
+        failure = dict(exc.extra, msg=exc.msg)
     except DliApiError as exc:
-        module.fail_json(changed=update.wrote, **exc.result())
+        failure = exc.result()
+    if failure:
+        module.fail_json(changed=update.wrote, **failure)
 
     diff = result.pop("diff", None)
     if module._diff and diff:

@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A local stand-in for the DLI Flink job API and IAM, for the demo and the integration tests.
+
+    python tests/emulator/dli_emulator.py [--port 0] [--jobs FILE] [--transition-seconds 1.0]
+
+prints ``DLI emulator listening on http://127.0.0.1:PORT`` and serves until stopped. It follows
+../shared/dli-api-notes.md: answer shapes and types, partial-merge updates, the validation and
+running-job rules, status transitions over time, X-Request-Id on every answer. Every DLI call
+is authenticated: AK/SK signatures are recomputed with the official SDK's Signer (never with the
+collection's own), or a token it issued. Control endpoints under /_emulator/ (no auth) reset
+state, read the request log, read or set a job, and inject faults.
+"""
+
+import argparse
+import copy
+import hmac
+import json
+import os
+import re
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.sdk_request import SdkRequest
+from huaweicloudsdkcore.signer.signer import Signer
+
+PROJECT_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+ACCESS_KEY = "EMULATORACCESSKEY001"
+SECRET_KEY = "emulator-secret-key-do-not-use-in-production"
+TEMP_ACCESS_KEY = "EMULATORTEMPKEY00002"
+TEMP_SECRET_KEY = "emulator-temporary-secret-key"
+SECURITY_TOKEN = "emulator-security-token-value"
+USER_NAME = "demo-user"
+PASSWORD = "demo-password-123"
+DOMAIN_NAME = "demo-domain"
+STATIC_TOKEN = "emulator-static-token"
+KEYS = {ACCESS_KEY: SECRET_KEY, TEMP_ACCESS_KEY: TEMP_SECRET_KEY}
+
+DEFAULT_JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo_jobs.json")
+RUNNING = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
+HOT = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path", "obs_bucket")
+TOP = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
+STR = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type", "obs_bucket", "smn_topic",
+       "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config")
+INT = ("cu_number", "manager_cu_number", "parallel_number", "tm_cus", "tm_slot_num", "resume_max_num")
+BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint")
+LIST = ("dependency_jars", "dependency_files")
+LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, msg):
+        super().__init__(msg)
+        self.status, self.code, self.msg = status, code, msg
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class State:
+    """Jobs, issued tokens, faults and the request log, behind one lock."""
+
+    def __init__(self, jobs_file, transition_seconds):
+        self.jobs_file, self.transition_seconds = jobs_file, transition_seconds
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            with open(self.jobs_file) as handle:
+                self.jobs = dict((job["job_id"], self._with_meta(job)) for job in json.load(handle))
+            self.tokens, self.faults, self.log = set(), [], []
+            self.last_update = max([j["update_time"] or 0 for j in self.jobs.values()] + [0])
+
+    @staticmethod
+    def _with_meta(job):
+        job = copy.deepcopy(job)
+        job.setdefault("job_config", {})
+        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None}
+        return job
+
+    def next_update_time(self):
+        self.last_update = max(now_ms(), self.last_update + 1)
+        return self.last_update
+
+    def job(self, job_id):
+        """The job, with any transition that is due applied; ApiError when missing."""
+        try:
+            job = self.jobs[int(job_id)]
+        except (KeyError, ValueError):
+            raise ApiError(400, "DLI.16001", "The job does not exist: %s" % job_id)
+        pending = job["_meta"]["pending"]
+        if pending and time.time() >= pending[1]:
+            job["status"], job["_meta"]["pending"] = pending[0], None
+            if pending[0] == "job_running":
+                job["start_time"] = now_ms()
+        return job
+
+    def take_fault(self, method, path):
+        with self.lock:
+            for fault in self.faults:
+                if fault.get("method") not in (None, method) or (fault.get("path_contains") or "") not in path:
+                    continue
+                fault["times"] -= 1
+                if fault["times"] <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+
+def public(job):
+    return dict((k, v) for k, v in copy.deepcopy(job).items() if k != "_meta")
+
+
+def check_value(name, value):
+    if value is None:
+        return
+    kind = (str if name in STR else bool if name in BOOL else list if name in LIST else int)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)) or \
+            kind is not int and not isinstance(value, kind):
+        raise ApiError(400, "DLI.0001", "%s must be of type %s" % (name, kind.__name__))
+    if name in LENGTHS and not LENGTHS[name][0] <= len(value) <= LENGTHS[name][1]:
+        raise ApiError(400, "DLI.0001", "The length of %s must be %s to %s" % ((name,) + LENGTHS[name]))
+    if name in INT and name != "resume_max_num" and value < 1:
+        raise ApiError(400, "DLI.0001", "%s must be at least 1" % name)
+    if name == "resume_max_num" and not (value == -1 or value > 0):
+        raise ApiError(400, "DLI.0001", "resume_max_num must be -1 or greater than 0")
+    if name == "feature" and value not in ("basic", "custom"):
+        raise ApiError(400, "DLI.0001", "feature must be basic or custom")
+    if name == "job_type" and value != "flink_jar_job":
+        raise ApiError(400, "DLI.0001", "job_type must be flink_jar_job")
+    if name in LIST and not all(isinstance(item, str) for item in value):
+        raise ApiError(400, "DLI.0001", "%s must be an array of strings" % name)
+    if name == "runtime_config" and value:
+        try:
+            entries = json.loads(value)
+            assert isinstance(entries, list) and all(isinstance(e, dict) and "key" in e for e in entries)
+        except (ValueError, AssertionError):
+            raise ApiError(400, "DLI.0001", "runtime_config must be a JSON array of {key, value}")
+
+
+def check_merged(flat):
+    if flat.get("log_enabled") and not flat.get("obs_bucket"):
+        raise ApiError(400, "DLI.0001", "obs_bucket is required when log_enabled is true")
+    if flat.get("image") and flat.get("feature") != "custom":
+        raise ApiError(400, "DLI.0001", "image can only be set when feature is custom")
+    if flat.get("flink_version") and flat.get("feature") == "custom":
+        raise ApiError(400, "DLI.0001", "flink_version cannot be set when feature is custom")
+    if (flat.get("cu_number") or 2) <= (flat.get("manager_cu_number") or 1):
+        raise ApiError(400, "DLI.0001", "cu_number must be greater than manager_cu_number")
+
+
+def flatten(job):
+    flat = dict((k, job.get(k)) for k in TOP)
+    flat.update(job["job_config"])
+    return flat
+
+
+def apply_update(state, job, body):
+    if job["job_type"] != "flink_jar_job":
+        raise ApiError(400, "DLI.0007", "Only Flink Jar jobs can be updated here")
+    for name, value in body.items():
+        if name not in STR + INT + BOOL + LIST:
+            raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
+        check_value(name, value)
+    if job["status"] in RUNNING:
+        cold = [name for name in body if name not in HOT]
+        if cold:
+            raise ApiError(400, "DLI.0001", "A running job cannot change: %s" % ", ".join(sorted(cold)))
+        if "obs_bucket" in body and body["obs_bucket"] == job["job_config"].get("obs_bucket"):
+            raise ApiError(400, "DLI.0001", "obs_bucket is unchanged; do not send it to a running job")
+    flat = flatten(job)
+    flat.update(body)
+    check_merged(flat)
+    for name, value in body.items():
+        (job if name in TOP else job["job_config"])[name] = value
+    config = job["job_config"]
+    if config.get("tm_slot_num") is None and config.get("cu_number") and config.get("manager_cu_number"):
+        config["tm_slot_num"] = max(1, ((config.get("parallel_number") or 1) * (config.get("tm_cus") or 1))
+                                    // (config["cu_number"] - config["manager_cu_number"]))
+    job["update_time"] = state.next_update_time()
+    return job["update_time"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None  # set by make_server
+
+    def log_message(self, *args):
+        pass
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _answer(self, status, payload, content_type="application/json", extra_headers=None):
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Request-Id", self.request_id)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.answered = status
+
+    def _handle(self):
+        self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
+        parts = urlsplit(self.path)
+        self.route, self.query = parts.path, parts.query
+        length = int(self.headers.get("Content-Length") or 0)
+        self.raw_body = self.rfile.read(length) if length else b""
+        try:
+            self.body = json.loads(self.raw_body) if self.raw_body else None
+        except ValueError:
+            self.body = self.raw_body.decode("utf-8", "replace")
+        if self.route.startswith("/_emulator/"):
+            return self._control()
+        try:
+            if not self._fault():
+                self._api()
+        except ApiError as exc:
+            self._answer(exc.status, {"error_code": exc.code, "error_msg": exc.msg})
+        finally:
+            with self.state.lock:
+                self.state.log.append({
+                    "method": self.command, "path": self.route, "query": self.query,
+                    "headers": dict((k.lower(), v) for k, v in self.headers.items()),
+                    "body": self.body, "status": self.answered, "auth": self.auth, "request_id": self.request_id})
+
+    do_GET = do_PUT = do_POST = do_DELETE = _handle
+
+    def _fault(self):
+        fault = self.state.take_fault(self.command, self.route)
+        if not fault:
+            return False
+        if fault.get("delay"):
+            time.sleep(fault["delay"])
+        if fault.get("drop"):
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if fault.get("status"):
+            code = ("APIGW.0308", "The request is throttled.") if fault["status"] == 429 else \
+                ("DLI.0999", "Internal error")
+            headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else {}
+            self._answer(fault["status"], {"error_code": code[0], "error_msg": code[1]}, extra_headers=headers)
+            return True
+        if fault.get("body") is not None:
+            self._answer(200, fault["body"].encode(), content_type="text/html")
+            return True
+        if fault.get("is_success_false"):
+            self._answer(200, {"is_success": False, "message": "Injected failure"})
+            return True
+        return False  # a delay alone: go on normally
+
+    # -- authentication -------------------------------------------------------------------------
+    def _authenticate(self):
+        token = self.headers.get("X-Auth-Token")
+        if token:
+            if token == STATIC_TOKEN or token in self.state.tokens:
+                self.auth = "token"
+                return
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: unknown token")
+        match = re.match(r"SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$",
+                         self.headers.get("Authorization") or "")
+        if not match:
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: no valid Authorization")
+        access_key, signed, signature = match.groups()
+        names = signed.split(";")
+        if access_key not in KEYS:
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: unknown access key")
+        if "host" not in names or "x-sdk-date" not in names:
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: host and x-sdk-date must be signed")
+        try:
+            sdk_date = datetime.strptime(self.headers["X-Sdk-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: bad X-Sdk-Date")
+        if abs((datetime.now(timezone.utc) - sdk_date).total_seconds()) > 15 * 60:
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date expired")
+        if access_key == TEMP_ACCESS_KEY and (self.headers.get("X-Security-Token") != SECURITY_TOKEN
+                                              or "x-security-token" not in names):
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: bad security token")
+        headers = dict((name, self.headers.get(name, "")) for name in names)
+        request = SdkRequest(method=self.command, schema="http", host=self.headers.get("Host"),
+                             resource_path=self.route, query_params=parse_qsl(self.query, keep_blank_values=True),
+                             header_params=headers, body=self.raw_body)
+        expected = Signer(BasicCredentials(access_key, KEYS[access_key])).sign(request).header_params["Authorization"]
+        expected_signature = expected.rsplit("Signature=", 1)[1]
+        if not hmac.compare_digest(expected_signature, signature) or "SignedHeaders=%s," % signed not in expected:
+            raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: signature mismatch")
+        self.auth = "aksk"
+
+    # -- the API -----------------------------------------------------------------------------
+    def _api(self):
+        if self.command == "POST" and self.route == "/v3/auth/tokens":
+            return self._iam()
+        match = re.match(r"^/v1\.0/([^/]+)/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", self.route)
+        if not match:
+            raise ApiError(404, "DLI.0023", "No such resource: %s" % self.route)
+        self._authenticate()
+        project, kind, tail = match.groups()
+        if project != PROJECT_ID:
+            raise ApiError(403, "DLI.0013", "project mismatch")
+        body = self.body if isinstance(self.body, (dict, list)) else {}
+        with self.state.lock:
+            if kind == "jobs" and tail in ("run", "stop") and self.command == "POST":
+                return self._answer(200, [self._run_or_stop(tail, job_id, body) for job_id in body.get("job_ids", [])])
+            if kind == "jobs" and tail is None and self.command == "GET":
+                return self._list()
+            if kind == "jobs" and tail and self.command == "GET":
+                return self._answer(200, {"is_success": "true", "message": "Job detail query succeeds.",
+                                          "job_detail": public(self.state.job(tail))})
+            if kind == "jobs" and tail and self.command == "DELETE":
+                job = self.state.job(tail)
+                if job["status"] in RUNNING:
+                    raise ApiError(400, "DLI.0007", "A running job cannot be deleted")
+                del self.state.jobs[job["job_id"]]
+                return self._answer(200, {"is_success": True, "message": "Job deleted."})
+            if kind == "flink-jobs" and tail and self.command == "PUT":
+                update_time = apply_update(self.state, self.state.job(tail), body)
+                return self._answer(200, {"is_success": True, "message": "The Flink job is updated successfully.",
+                                          "job": {"update_time": update_time}})
+            if kind == "flink-jobs" and tail is None and self.command == "POST":
+                return self._create(body)
+        raise ApiError(404, "DLI.0023", "No such resource: %s %s" % (self.command, self.route))
+
+    def _iam(self):
+        try:
+            auth = self.body["auth"]
+            user = auth["identity"]["password"]["user"]
+            name, password, domain = user["name"], user["password"], user["domain"]["name"]
+            project = auth["scope"]["project"]["id"]
+        except (KeyError, TypeError):
+            return self._answer(400, {"error": {"code": 400, "message": "The request body is malformed.",
+                                                "title": "Bad Request"}})
+        self.auth = "iam"
+        if (name, password, domain, project) != (USER_NAME, PASSWORD, DOMAIN_NAME, PROJECT_ID):
+            return self._answer(401, {"error": {"code": 401, "message": "The username or password is wrong.",
+                                                "title": "Unauthorized"}})
+        token = "emu-" + uuid.uuid4().hex
+        self.state.tokens.add(token)
+        self._answer(201, {"token": {"methods": ["password"], "project": {"id": PROJECT_ID},
+                                     "expires_at": datetime.fromtimestamp(time.time() + 86400, timezone.utc).isoformat()}},
+                     extra_headers={"X-Subject-Token": token})
+
+    def _run_or_stop(self, action, job_id, body):
+        try:
+            job = self.state.job(job_id)
+        except ApiError as exc:
+            return {"is_success": False, "message": exc.msg}
+        meta, later = job["_meta"], time.time() + self.state.transition_seconds
+        if action == "run":
+            if job["status"] in RUNNING:
+                return {"is_success": False, "message": "Job %s is already running" % job_id}
+            job["status"], meta["pending"] = "job_submitting", ("job_running", later)
+            meta["last_run"] = {"resume_savepoint": bool(body.get("resume_savepoint"))}
+            return {"is_success": True, "message": "Job %s is being started" % job_id}
+        if job["status"] not in ("job_running", "job_submitting"):
+            return {"is_success": False, "message": "Job %s is not running" % job_id}
+        job["status"], meta["pending"] = "job_canceling", ("job_cancel_success", later)
+        if body.get("trigger_savepoint"):
+            meta["savepoints"].append("obs://savepoints/%s/%s" % (job_id, now_ms()))
+        return {"is_success": True, "message": "Job %s is being stopped" % job_id}
+
+    def _list(self):
+        query = dict(parse_qsl(self.query))
+        try:
+            limit, offset = int(query.get("limit", 10)), int(query.get("offset", 0))
+        except ValueError:
+            raise ApiError(400, "DLI.0001", "limit and offset must be integers")
+        if not 1 <= limit <= 100:
+            raise ApiError(400, "DLI.0001", "limit must be 1 to 100")
+        jobs = [self.state.job(job_id) for job_id in sorted(self.state.jobs, reverse=query.get("order") != "asc")]
+        for key in ("name", "status", "queue_name", "job_type"):
+            if query.get(key):
+                jobs = [job for job in jobs if (query[key] in job[key] if key == "name" else job[key] == query[key])]
+        page = [public(job) for job in jobs[offset:offset + limit]]
+        if query.get("show_detail") != "true":
+            for job in page:
+                job.pop("job_config", None)
+        self._answer(200, {"is_success": "true", "message": "Querying of the job list succeeds.",
+                           "job_list": {"total_count": len(jobs), "jobs": page}})
+
+    def _create(self, body):
+        if not body.get("name") or not body.get("queue_name"):
+            raise ApiError(400, "DLI.0001", "name and queue_name are required")
+        job_id = max(list(self.state.jobs) + [1000]) + 1
+        created = now_ms()
+        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": "",
+                                "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
+                                "main_class": None, "entrypoint_args": None, "create_time": created,
+                                "update_time": created, "start_time": None,
+                                "job_config": dict((k, None) for k in STR + INT + BOOL + LIST if k not in TOP)})
+        job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
+                                 restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
+                                 feature="basic")
+        self.state.jobs[job_id] = job
+        apply_update(self.state, job, body)
+        self._answer(200, {"is_success": True, "message": "A Flink job is created.",
+                           "job": {"job_id": job_id, "status_code": 0, "status_name": "job_init",
+                                   "create_time": created}})
+
+    # -- control ---------------------------------------------------------------------------
+    def _control(self):
+        state, route, method = self.state, self.route, self.command
+        with state.lock:
+            if route == "/_emulator/reset" and method == "POST":
+                state.reset()
+                return self._answer(200, {"reset": True})
+            if route == "/_emulator/requests":
+                if method == "DELETE":
+                    state.log = []
+                    return self._answer(200, {"cleared": True})
+                return self._answer(200, state.log)
+            if route == "/_emulator/faults":
+                if method == "DELETE":
+                    state.faults = []
+                    return self._answer(200, {"cleared": True})
+                fault = dict(self.body or {})
+                fault["times"] = int(fault.get("times") or 1)
+                state.faults.append(fault)
+                return self._answer(200, fault)
+            match = re.match(r"^/_emulator/jobs/(\d+)$", route)
+            if match and method == "GET":
+                try:
+                    return self._answer(200, copy.deepcopy(state.job(match.group(1))))
+                except ApiError as exc:
+                    return self._answer(404, {"error_code": exc.code, "error_msg": exc.msg})
+            if match and method == "PUT":
+                job_id = int(match.group(1))
+                job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
+                changes = dict(self.body or {})
+                job["job_config"].update(changes.pop("job_config", {}) or {})
+                job.update(changes)
+                state.jobs[job_id] = job
+                return self._answer(200, copy.deepcopy(job))
+        self._answer(404, {"error_code": "DLI.0023", "error_msg": "No such control endpoint"})
+
+
+def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0):
+    handler = type("BoundHandler", (Handler,), {"state": State(jobs_file or DEFAULT_JOBS, transition_seconds)})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server, "http://%s:%s" % (host, server.server_address[1])
+
+
+def start_emulator(jobs_file=None, transition_seconds=1.0):
+    """Start in a daemon thread (for tests); ``server.shutdown()`` stops it."""
+    server, url = make_server(jobs_file=jobs_file, transition_seconds=transition_seconds)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, url
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--jobs", default=DEFAULT_JOBS, help="JSON file of job_detail objects to start with")
+    parser.add_argument("--transition-seconds", type=float, default=1.0,
+                        help="how long submitting and canceling last before running and cancel_success")
+    args = parser.parse_args(argv)
+    server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds)
+    print("DLI emulator listening on %s" % url, flush=True)
+    import signal
+    signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the integration targets with ansible-playbook against a freshly started DLI emulator.
+
+The collection must already be installed where ANSIBLE_COLLECTIONS_PATH points (``make
+integration`` builds the tarball and installs it there first). The emulator runs as its own
+process on a free loopback port and is stopped at the end, whatever happens.
+
+Usage: run.py [TARGET ...]   (default: every directory under targets/)
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
+sys.path.insert(0, EMULATOR_DIR)
+
+import dli_emulator  # noqa: E402  (for its credentials, which the targets need)
+
+SECRETS = {
+    "secret key": dli_emulator.SECRET_KEY,
+    "temporary secret key": dli_emulator.TEMP_SECRET_KEY,
+    "security token": dli_emulator.SECURITY_TOKEN,
+    "password": dli_emulator.PASSWORD,
+    "static token": dli_emulator.STATIC_TOKEN,
+}
+
+
+def start_emulator():
+    process = subprocess.Popen(
+        [sys.executable, os.path.join(EMULATOR_DIR, "dli_emulator.py"), "--port", "0",
+         "--transition-seconds", "0.5"],
+        stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith("DLI emulator listening on "):
+        process.kill()
+        raise SystemExit("the emulator did not start: %r" % line)
+    return process, line.rsplit(" ", 1)[1]
+
+
+def target_vars(url):
+    return {
+        "dli_url": url,
+        "dli_project_id": dli_emulator.PROJECT_ID,
+        "dli_access_key": dli_emulator.ACCESS_KEY,
+        "dli_secret_key": dli_emulator.SECRET_KEY,
+        "dli_temp_access_key": dli_emulator.TEMP_ACCESS_KEY,
+        "dli_temp_secret_key": dli_emulator.TEMP_SECRET_KEY,
+        "dli_security_token": dli_emulator.SECURITY_TOKEN,
+        "dli_static_token": dli_emulator.STATIC_TOKEN,
+        "dli_user_name": dli_emulator.USER_NAME,
+        "dli_password": dli_emulator.PASSWORD,
+        "dli_domain_name": dli_emulator.DOMAIN_NAME,
+    }
+
+
+def clean_environment():
+    # A developer's own cloud credentials must not leak into, or change, the tests.
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("HW_"))
+    env["ANSIBLE_ROLES_PATH"] = os.path.join(HERE, "targets")
+    env.setdefault("ANSIBLE_NOCOLOR", "1")
+    env["ANSIBLE_STDOUT_CALLBACK"] = "default"
+    env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable  # the venv python, which has requests
+    return env
+
+
+def run_playbook(workdir, name, play, variables, extra_args=()):
+    playbook = os.path.join(workdir, name + ".yml")
+    with open(playbook, "w") as handle:
+        json.dump([play], handle)  # JSON is YAML
+    vars_file = os.path.join(workdir, "vars.json")
+    with open(vars_file, "w") as handle:
+        json.dump(variables, handle)
+    command = ["ansible-playbook", "-i", "localhost,", "-e", "@" + vars_file, playbook] + list(extra_args)
+    result = subprocess.run(command, env=clean_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    return result.returncode, result.stdout
+
+
+def main(argv):
+    targets = argv or sorted(os.listdir(os.path.join(HERE, "targets")))
+    process, url = start_emulator()
+    passed, failed = [], []
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            variables = target_vars(url)
+            for target in targets:
+                play = {"name": "Integration target " + target, "hosts": "localhost", "connection": "local",
+                        "gather_facts": False, "roles": [target]}
+                code, output = run_playbook(workdir, target, play, variables)
+                print(output)
+                (passed if code == 0 else failed).append(target)
+
+            # At the highest verbosity, no secret may show: run the auth cases at -vvv and search.
+            play = {"name": "No secret at -vvv", "hosts": "localhost", "connection": "local",
+                    "gather_facts": False, "tasks": [{"ansible.builtin.include_role": {
+                        "name": "dli_flink_jar_job", "tasks_from": "no_secret_cases"}}]}
+            code, output = run_playbook(workdir, "secrets", play, variables, ["-vvv"])
+            leaked = [what for what, secret in SECRETS.items() if secret in output]
+            if code != 0 or leaked:
+                print(output)
+                print("secret search: exit code %s, leaked: %s" % (code, ", ".join(leaked) or "nothing"))
+                failed.append("no secret at -vvv")
+            else:
+                print("secret search: %d lines of -vvv output, no secret in them" % output.count("\n"))
+                passed.append("no secret at -vvv")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    print("integration: %s" % ", ".join("%s %s" % (t, "ok") for t in passed) + "".join(", %s FAILED" % t for t in failed))
+    print("%d passed, %d failed" % (len(passed), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
