@@ -163,7 +163,7 @@ options:
   allow_restart:
     description:
       - Whether the module may stop and start a running job to apply options a running job does not take in place.
-      - It stops with a savepoint when the job's O(resume_checkpoint) is V(true), waits for the stop, updates,
+      - It stops with a savepoint when O(resume_checkpoint) is V(true) (the job's value, or yours if you change it), waits for the stop, updates,
         and starts the job again, resuming from that savepoint.
       - When V(false), such a change to a running job fails, naming the options, and nothing is written.
     type: bool
