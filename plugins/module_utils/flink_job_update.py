@@ -137,7 +137,7 @@ class FlinkJarJobUpdate:
             if not self.check_mode:
                 body = request_body(self.desired, changes)
                 if restart:
-                    status, update_time = self.restart_with(body, merged)
+                    status, update_time = self.restart_with(body, merged, status)
                 else:
                     update_time = self.put(body)
             result["restarted"] = restart
@@ -148,11 +148,12 @@ class FlinkJarJobUpdate:
         result.update(update_time=update_time, job=merged)
         return result
 
-    def restart_with(self, body, merged):
+    def restart_with(self, body, merged, status):
         """Stop (with a savepoint if the job resumes from checkpoints), update, start."""
         deadline = self.clock() + self.wait_timeout
         savepoint = bool(merged.get("resume_checkpoint"))
-        self.stop(savepoint)
+        if status != "job_canceling":  # already stopping: stopping it again would be refused
+            self.stop(savepoint)
         self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, deadline, "did not stop")
         try:
             update_time = self.put(body)

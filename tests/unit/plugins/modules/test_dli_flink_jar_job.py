@@ -379,6 +379,16 @@ def test_restart_without_wait_does_not_poll_after_the_start(capsys, http, fake_t
     assert fake_time.sleeps == []
 
 
+def test_restart_of_a_job_already_canceling_waits_without_stopping_it_again(capsys, http, fake_time):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_canceling"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    result = succeed(capsys, dict(parallel_number=4, allow_restart=True, wait=False))
+    assert sequence(http) == [GET, GET, PUT, RUN]
+    assert result["restarted"] is True
+
+
 def test_restart_whose_update_fails_starts_the_job_again_unchanged(capsys, http):
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
