@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The emulator itself: requests signed with the official SDK, its refusals and its rules."""
+
+import importlib.util
+import json
+import os
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+pytest.importorskip("huaweicloudsdkcore")
+from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
+from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
+from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
+
+PATH = os.path.join(os.path.dirname(__file__), "..", "..", "emulator", "dli_emulator.py")
+spec = importlib.util.spec_from_file_location("dli_emulator", PATH)
+emu = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(emu)
+
+
+@pytest.fixture(scope="module")
+def url():
+    server, base = emu.start_emulator(transition_seconds=0.2)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def reset(url):
+    requests.post(url + "/_emulator/reset")
+
+
+def call(url, method, path, body=None, ak=emu.ACCESS_KEY, sk=emu.SECRET_KEY, date=None, extra=None):
+    """Sign with the official SDK, the way its own clients do."""
+    data = json.dumps(body).encode() if body is not None else b""
+    host = url.split("//", 1)[1]
+    headers = {"X-Project-Id": emu.PROJECT_ID}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if date:
+        headers["X-Sdk-Date"] = date
+    headers.update(extra or {})
+    request = SdkRequest(method=method, schema="http", host=host, resource_path=path, query_params=[],
+                         header_params=headers, body=data)
+    signed = Signer(BasicCredentials(ak, sk)).sign(request)
+    return requests.request(method, url + path, headers=signed.header_params, data=data or None)
+
+
+def job_path(job_id):
+    return "/v1.0/%s/streaming/jobs/%s" % (emu.PROJECT_ID, job_id)
+
+
+def put_path(job_id):
+    return "/v1.0/%s/streaming/flink-jobs/%s" % (emu.PROJECT_ID, job_id)
+
+
+def test_signed_get_answers_the_job(url):
+    answer = call(url, "GET", job_path(1001))
+    assert answer.status_code == 200 and answer.headers["X-Request-Id"]
+    body = answer.json()
+    assert body["is_success"] == "true"
+    assert body["job_detail"]["job_id"] == 1001
+    assert isinstance(body["job_detail"]["job_config"]["runtime_config"], str)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(sk="wrong-secret"),
+    dict(ak="UNKNOWNKEY"),
+    dict(date=(datetime.now(timezone.utc) - timedelta(minutes=20)).strftime("%Y%m%dT%H%M%SZ")),
+    dict(ak=emu.TEMP_ACCESS_KEY, sk=emu.TEMP_SECRET_KEY),  # temporary keys without their token
+])
+def test_bad_credentials_answer_401_apigw_0301(url, kwargs):
+    answer = call(url, "GET", job_path(1001), **kwargs)
+    assert answer.status_code == 401 and answer.json()["error_code"] == "APIGW.0301"
+
+
+def test_temporary_keys_with_their_signed_token(url):
+    answer = call(url, "GET", job_path(1001), ak=emu.TEMP_ACCESS_KEY, sk=emu.TEMP_SECRET_KEY,
+                  extra={"X-Security-Token": emu.SECURITY_TOKEN})
+    assert answer.status_code == 200
+
+
+def test_partial_merge_and_increasing_update_time(url):
+    before = call(url, "GET", job_path(1001)).json()["job_detail"]
+    first = call(url, "PUT", put_path(1001), {"parallel_number": 3}).json()
+    second = call(url, "PUT", put_path(1001), {"desc": "x"}).json()
+    after = call(url, "GET", job_path(1001)).json()["job_detail"]
+    assert first["is_success"] is True and second["job"]["update_time"] > first["job"]["update_time"]
+    assert after["job_config"]["parallel_number"] == 3 and after["desc"] == "x"
+    assert after["name"] == before["name"] and after["job_config"]["entrypoint"] == before["job_config"]["entrypoint"]
+
+
+def test_running_job_rules(url):
+    assert call(url, "PUT", put_path(1002), {"smn_topic": "t"}).status_code == 200
+    cold = call(url, "PUT", put_path(1002), {"parallel_number": 9})
+    assert cold.status_code == 400 and cold.json()["error_code"] == "DLI.0001"
+    same_bucket = call(url, "PUT", put_path(1002), {"obs_bucket": "fraud-job-logs"})
+    assert same_bucket.status_code == 400
+
+
+def test_merged_rules_and_missing_job(url):
+    answer = call(url, "PUT", put_path(1001), {"log_enabled": True})
+    assert answer.status_code == 400 and "obs_bucket" in answer.json()["error_msg"]
+    missing = call(url, "GET", job_path(424242))
+    assert missing.status_code == 400 and missing.json()["error_code"] == "DLI.16001"
+
+
+def test_stop_then_run_transitions(url):
+    stop_path = "/v1.0/%s/streaming/jobs/stop" % emu.PROJECT_ID
+    run_path = "/v1.0/%s/streaming/jobs/run" % emu.PROJECT_ID
+    assert call(url, "POST", stop_path, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_canceling"
+    time.sleep(0.3)
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_cancel_success"
+    assert call(url, "POST", run_path, {"job_ids": [1002], "resume_savepoint": True}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
+    stored = requests.get(url + "/_emulator/jobs/1002").json()
+    assert len(stored["_meta"]["savepoints"]) == 1 and stored["_meta"]["last_run"] == {"resume_savepoint": True}
+
+
+def test_iam_token_then_use(url):
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": emu.USER_NAME, "password": emu.PASSWORD, "domain": {"name": emu.DOMAIN_NAME}}}},
+        "scope": {"project": {"id": emu.PROJECT_ID}}}}
+    issued = requests.post(url + "/v3/auth/tokens", json=body)
+    assert issued.status_code == 201
+    answer = requests.get(url + job_path(1001), headers={"X-Auth-Token": issued.headers["X-Subject-Token"]})
+    assert answer.status_code == 200
+    assert requests.get(url + job_path(1001), headers={"X-Auth-Token": "forged"}).status_code == 401
+
+
+def test_fault_injection_then_normal(url):
+    requests.post(url + "/_emulator/faults", json={"times": 1, "status": 429, "retry_after": 2})
+    throttled = call(url, "GET", job_path(1001))
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "2"
+    assert call(url, "GET", job_path(1001)).status_code == 200
+    log = requests.get(url + "/_emulator/requests").json()
+    assert [entry["status"] for entry in log] == [429, 200]
