@@ -127,9 +127,9 @@ class FlinkJarJobUpdate:
             problems = merged_problems(merged, changes)
             if problems:
                 raise JobUpdateError(" ".join(problems))
-            restart = status in RUNNING_STATUSES and any(not FIELDS_BY_NAME[name].hot for name in changes)
+            cold = [name for name in changes if not FIELDS_BY_NAME[name].hot]
+            restart = status in RUNNING_STATUSES and bool(cold)
             if restart and not self.allow_restart:
-                cold = [name for name in changes if not FIELDS_BY_NAME[name].hot]
                 raise JobUpdateError(
                     "Flink job %s is %s, and a change of %s needs a restart (stop, update, start). Nothing was "
                     "changed. Set allow_restart=true to let the module restart the job, or stop it first." % (
