@@ -64,6 +64,18 @@ def now_ms():
     return int(time.time() * 1000)
 
 
+def parse_job_id(value):
+    """Job ids are integers: anything else is a parameter error (DLI.0001), not a missing job.
+
+    Digits only: int() alone would also take "1_001", " 7" or "+7" as ids.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
+        return int(value)
+    raise ApiError(400, "DLI.0001", "job_id must be an integer: %s" % (value,))
+
+
 class State:
     """Jobs, issued tokens, faults and the request log, behind one lock."""
 
@@ -92,9 +104,8 @@ class State:
 
     def job(self, job_id):
         """The job, with any transition that is due applied; ApiError when missing."""
-        try:
-            job = self.jobs[int(job_id)]
-        except (KeyError, ValueError):
+        job = self.jobs.get(parse_job_id(job_id))
+        if job is None:
             raise ApiError(400, "DLI.16001", "The job does not exist: %s" % job_id)
         pending = job["_meta"]["pending"]
         if pending and time.time() >= pending[1]:

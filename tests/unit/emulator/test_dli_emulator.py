@@ -34,12 +34,12 @@ def reset(url):
     requests.post(url + "/_emulator/reset")
 
 
-def call(url, method, path, body=None, ak=emu.ACCESS_KEY, sk=emu.SECRET_KEY, date=None, extra=None):
-    """Sign with the official SDK, the way its own clients do."""
-    data = json.dumps(body).encode() if body is not None else b""
+def call(url, method, path, body=None, ak=emu.ACCESS_KEY, sk=emu.SECRET_KEY, date=None, extra=None, raw=None):
+    """Sign with the official SDK, the way its own clients do. ``raw``: body bytes sent as they are."""
+    data = raw if raw is not None else json.dumps(body).encode() if body is not None else b""
     host = url.split("//", 1)[1]
     headers = {"X-Project-Id": emu.PROJECT_ID}
-    if body is not None:
+    if body is not None or raw is not None:
         headers["Content-Type"] = "application/json"
     if date:
         headers["X-Sdk-Date"] = date
@@ -56,6 +56,14 @@ def job_path(job_id):
 
 def put_path(job_id):
     return "/v1.0/%s/streaming/flink-jobs/%s" % (emu.PROJECT_ID, job_id)
+
+
+CREATE_PATH = "/v1.0/%s/streaming/flink-jobs" % emu.PROJECT_ID
+LIST_PATH = "/v1.0/%s/streaming/jobs" % emu.PROJECT_ID
+
+
+def job_config(url, job_id):
+    return call(url, "GET", job_path(job_id)).json()["job_detail"]["job_config"]
 
 
 def test_signed_get_answers_the_job(url):
@@ -141,3 +149,16 @@ def test_fault_injection_then_normal(url):
     assert call(url, "GET", job_path(1001)).status_code == 200
     log = requests.get(url + "/_emulator/requests").json()
     assert [entry["status"] for entry in log] == [429, 200]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", job_path("abc")),
+    ("GET", job_path("1_001")),  # int() would read 1001: the id must be digits only
+    ("DELETE", job_path("1x")),
+    ("PUT", put_path("abc")),
+])
+def test_a_non_integer_job_id_is_a_parameter_error(url, method, path):
+    answer = call(url, method, path, {"desc": "x"} if method == "PUT" else None)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+
+
