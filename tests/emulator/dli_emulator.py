@@ -318,10 +318,16 @@ class Handler(BaseHTTPRequestHandler):
         project, kind, tail = match.groups()
         if project != PROJECT_ID:
             raise ApiError(403, "DLI.0013", "project mismatch")
-        body = self.body if isinstance(self.body, (dict, list)) else {}
+        # Every DLI write takes a JSON object: a list, a string, bad JSON or no body at all is refused,
+        # never read as an empty update.
+        body = self.body
+        if self.command in ("PUT", "POST") and not isinstance(body, dict):
+            raise ApiError(400, "DLI.0001", "The request body must be a JSON object")
         with self.state.lock:
             if kind == "jobs" and tail in ("run", "stop") and self.command == "POST":
-                return self._answer(200, [self._run_or_stop(tail, job_id, body) for job_id in body.get("job_ids", [])])
+                if not isinstance(body.get("job_ids"), list):
+                    raise ApiError(400, "DLI.0001", "job_ids must be an array of job ids")
+                return self._answer(200, [self._run_or_stop(tail, job_id, body) for job_id in body["job_ids"]])
             if kind == "jobs" and tail is None and self.command == "GET":
                 return self._list()
             if kind == "jobs" and tail and self.command == "GET":

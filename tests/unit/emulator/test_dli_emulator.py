@@ -162,3 +162,19 @@ def test_a_non_integer_job_id_is_a_parameter_error(url, method, path):
     assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
 
 
+@pytest.mark.parametrize("raw", [b"[1, 2]", b'"desc"', b"{not json", b""])
+def test_a_body_that_is_not_a_json_object_is_refused(url, raw):
+    before = call(url, "GET", job_path(1001)).json()["job_detail"]
+    for method, path in (("PUT", put_path(1001)), ("POST", CREATE_PATH)):
+        answer = call(url, method, path, raw=raw)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", (method, answer.text)
+    assert call(url, "GET", job_path(1001)).json()["job_detail"] == before
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+
+
+def test_run_and_stop_want_a_list_of_job_ids(url):
+    answer = call(url, "POST", LIST_PATH + "/stop", {"job_ids": 1002})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
+
+
