@@ -417,8 +417,9 @@ class Handler(BaseHTTPRequestHandler):
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
                                  feature="basic")
-        self.state.jobs[job_id] = job
+        # Validate and fill in the new job before storing it: a refused create leaves nothing behind.
         apply_update(self.state, job, body)
+        self.state.jobs[job_id] = job
         self._answer(200, {"is_success": True, "message": "A Flink job is created.",
                            "job": {"job_id": job_id, "status_code": 0, "status_name": "job_init",
                                    "create_time": created}})

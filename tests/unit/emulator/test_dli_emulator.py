@@ -178,3 +178,10 @@ def test_run_and_stop_want_a_list_of_job_ids(url):
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
 
 
+def test_a_refused_create_leaves_no_job_behind(url):
+    answer = call(url, "POST", CREATE_PATH, {"name": "new-job", "queue_name": "q", "parallel_number": "many"})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+    created = call(url, "POST", CREATE_PATH, {"name": "new-job", "queue_name": "q"}).json()
+    assert created["job"]["job_id"] == 1005
+
