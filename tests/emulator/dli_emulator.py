@@ -21,6 +21,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 import uuid
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -210,6 +211,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ---------------------------------------------------------------------------
     def _answer(self, status, payload, content_type="application/json", extra_headers=None):
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.answered = status  # before writing: once a status line is out, no second answer may follow
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -218,7 +220,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
-        self.answered = status
 
     def _handle(self):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
@@ -230,19 +231,30 @@ class Handler(BaseHTTPRequestHandler):
             self.body = json.loads(self.raw_body) if self.raw_body else None
         except ValueError:
             self.body = self.raw_body.decode("utf-8", "replace")
-        if self.route.startswith("/_emulator/"):
-            return self._control()
+        control = self.route.startswith("/_emulator/")
         try:
-            if not self._fault():
+            if control:
+                self._control()
+            elif not self._fault():
                 self._api()
         except ApiError as exc:
             self._answer(exc.status, {"error_code": exc.code, "error_msg": exc.msg})
+        except Exception as exc:  # an emulator bug: answer as DLI's server error does, not by dropping the connection
+            traceback.print_exc()
+            if self.answered:
+                raise  # the answer is already partly sent: all that is left is to close the connection
+            self._answer(500, {"error_code": "DLI.0999", "error_msg": "Internal error: %s: %s" % (
+                type(exc).__name__, exc)})
         finally:
-            with self.state.lock:
-                self.state.log.append({
-                    "method": self.command, "path": self.route, "query": self.query,
-                    "headers": dict((k.lower(), v) for k, v in self.headers.items()),
-                    "body": self.body, "status": self.answered, "auth": self.auth, "request_id": self.request_id})
+            if not control:  # the request log records DLI and IAM calls, not its own control calls
+                self._log()
+
+    def _log(self):
+        with self.state.lock:
+            self.state.log.append({
+                "method": self.command, "path": self.route, "query": self.query,
+                "headers": dict((k.lower(), v) for k, v in self.headers.items()),
+                "body": self.body, "status": self.answered, "auth": self.auth, "request_id": self.request_id})
 
     do_GET = do_PUT = do_POST = do_DELETE = _handle
 

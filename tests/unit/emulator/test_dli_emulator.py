@@ -185,3 +185,13 @@ def test_a_refused_create_leaves_no_job_behind(url):
     created = call(url, "POST", CREATE_PATH, {"name": "new-job", "queue_name": "q"}).json()
     assert created["job"]["job_id"] == 1005
 
+
+def test_an_unexpected_error_answers_500_dli_0999(url, monkeypatch):
+    def broken(self):
+        raise RuntimeError("emulator bug")
+    monkeypatch.setattr(emu.Handler, "_list", broken)
+    answer = call(url, "GET", LIST_PATH)
+    assert answer.status_code == 500 and answer.headers["X-Request-Id"]
+    assert answer.json()["error_code"] == "DLI.0999" and "emulator bug" in answer.json()["error_msg"]
+    assert requests.get(url + "/_emulator/requests").json()[-1]["status"] == 500
+
