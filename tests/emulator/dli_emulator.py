@@ -169,6 +169,15 @@ def check_merged(flat):
         raise ApiError(400, "DLI.0001", "cu_number must be greater than manager_cu_number")
 
 
+def default_tm_slot_num(config):
+    """The slots per TaskManager a new job gets when it names none (a server-filled value).
+
+    Nulls count as the create defaults, as in check_merged, which has made the divisor positive.
+    """
+    task_manager_cus = (config.get("cu_number") or 2) - (config.get("manager_cu_number") or 1)
+    return max(1, (config.get("parallel_number") or 1) * (config.get("tm_cus") or 1) // task_manager_cus)
+
+
 def flatten(job):
     flat = dict((k, job.get(k)) for k in TOP)
     flat.update(job["job_config"])
@@ -193,10 +202,6 @@ def apply_update(state, job, body):
     check_merged(flat)
     for name, value in body.items():
         (job if name in TOP else job["job_config"])[name] = value
-    config = job["job_config"]
-    if config.get("tm_slot_num") is None and config.get("cu_number") and config.get("manager_cu_number"):
-        config["tm_slot_num"] = max(1, ((config.get("parallel_number") or 1) * (config.get("tm_cus") or 1))
-                                    // (config["cu_number"] - config["manager_cu_number"]))
     job["update_time"] = state.next_update_time()
     return job["update_time"]
 
@@ -431,6 +436,10 @@ class Handler(BaseHTTPRequestHandler):
                                  feature="basic")
         # Validate and fill in the new job before storing it: a refused create leaves nothing behind.
         apply_update(self.state, job, body)
+        # Filled on create only, when the body names none: an update keeps what is stored (partial merge),
+        # so a server-filled value never turns into a change the user did not ask for.
+        if job["job_config"]["tm_slot_num"] is None:
+            job["job_config"]["tm_slot_num"] = default_tm_slot_num(job["job_config"])
         self.state.jobs[job_id] = job
         self._answer(200, {"is_success": True, "message": "A Flink job is created.",
                            "job": {"job_id": job_id, "status_code": 0, "status_name": "job_init",

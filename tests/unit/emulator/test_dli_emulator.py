@@ -195,3 +195,20 @@ def test_an_unexpected_error_answers_500_dli_0999(url, monkeypatch):
     assert answer.json()["error_code"] == "DLI.0999" and "emulator bug" in answer.json()["error_msg"]
     assert requests.get(url + "/_emulator/requests").json()[-1]["status"] == 500
 
+
+def test_an_update_neither_fills_nor_recomputes_tm_slot_num(url):
+    requests.put(url + "/_emulator/jobs/1001", json={"job_config": {"tm_slot_num": None}})
+    assert call(url, "PUT", put_path(1001), {"parallel_number": 4}).status_code == 200
+    assert job_config(url, 1001)["tm_slot_num"] is None
+    # Left out of the body, a stored value stays (partial merge), whatever the other values.
+    assert call(url, "PUT", put_path(1003), {"parallel_number": 6}).status_code == 200
+    assert job_config(url, 1003)["tm_slot_num"] == 2
+
+
+def test_create_fills_tm_slot_num_only_when_none_is_given(url):
+    body = {"name": "new-job", "queue_name": "q", "cu_number": 3, "parallel_number": 4}
+    filled = call(url, "POST", CREATE_PATH, body).json()["job"]["job_id"]
+    assert job_config(url, filled)["tm_slot_num"] == 2  # parallel_number * tm_cus // (cu_number - manager_cu_number)
+    given = call(url, "POST", CREATE_PATH, dict(body, tm_slot_num=5)).json()["job"]["job_id"]
+    assert job_config(url, given)["tm_slot_num"] == 5
+
