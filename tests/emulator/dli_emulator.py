@@ -49,10 +49,12 @@ HOT = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_n
 TOP = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
 STR = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type", "obs_bucket", "smn_topic",
        "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config")
-INT = ("cu_number", "manager_cu_number", "parallel_number", "tm_cus", "tm_slot_num", "resume_max_num")
-BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint")
+INT = ("cu_number", "manager_cu_number", "parallel_number", "tm_cus", "tm_slot_num", "resume_max_num",
+       "checkpoint_mode", "checkpoint_interval")
+BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint", "checkpoint_enabled")
 LIST = ("dependency_jars", "dependency_files")
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
+CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
 
 
 class ApiError(Exception):
@@ -140,6 +142,8 @@ def check_value(name, value):
         raise ApiError(400, "DLI.0001", "%s must be of type %s" % (name, kind.__name__))
     if name in LENGTHS and not LENGTHS[name][0] <= len(value) <= LENGTHS[name][1]:
         raise ApiError(400, "DLI.0001", "The length of %s must be %s to %s" % ((name,) + LENGTHS[name]))
+    if name == "checkpoint_mode" and value not in CHECKPOINT_MODES:
+        raise ApiError(400, "DLI.0001", "checkpoint_mode must be 1 (exactly_once) or 2 (at_least_once)")
     if name in INT and name != "resume_max_num" and value < 1:
         raise ApiError(400, "DLI.0001", "%s must be at least 1" % name)
     if name == "resume_max_num" and not (value == -1 or value > 0):
@@ -201,6 +205,8 @@ def apply_update(state, job, body):
     flat.update(body)
     check_merged(flat)
     for name, value in body.items():
+        if name == "checkpoint_mode" and value is not None:
+            value = CHECKPOINT_MODES[value]
         (job if name in TOP else job["job_config"])[name] = value
     job["update_time"] = state.next_update_time()
     return job["update_time"]
@@ -433,7 +439,8 @@ class Handler(BaseHTTPRequestHandler):
                                 "job_config": dict((k, None) for k in STR + INT + BOOL + LIST if k not in TOP)})
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
-                                 feature="basic")
+                                 feature="basic", checkpoint_enabled=False, checkpoint_mode="exactly_once",
+                                 checkpoint_interval=30)  # the checkpoint defaults of the notes' GET answer
         # Validate and fill in the new job before storing it: a refused create leaves nothing behind.
         apply_update(self.state, job, body)
         # Filled on create only, when the body names none: an update keeps what is stored (partial merge),

@@ -212,3 +212,28 @@ def test_create_fills_tm_slot_num_only_when_none_is_given(url):
     given = call(url, "POST", CREATE_PATH, dict(body, tm_slot_num=5)).json()["job"]["job_id"]
     assert job_config(url, given)["tm_slot_num"] == 5
 
+
+def test_checkpoint_fields_are_written_as_numbers_and_read_back_as_the_notes_show(url):
+    body = {"checkpoint_enabled": True, "checkpoint_mode": 2, "checkpoint_interval": 120}
+    assert call(url, "PUT", put_path(1001), body).status_code == 200
+    config = job_config(url, 1001)
+    assert (config["checkpoint_enabled"], config["checkpoint_mode"], config["checkpoint_interval"]) == \
+        (True, "at_least_once", 120)
+    created = call(url, "POST", CREATE_PATH, dict(body, name="new-job", queue_name="q", checkpoint_mode=1))
+    assert created.status_code == 200
+    assert job_config(url, created.json()["job"]["job_id"])["checkpoint_mode"] == "exactly_once"
+
+
+@pytest.mark.parametrize("body", [
+    {"checkpoint_enabled": "true"},
+    {"checkpoint_mode": 3},
+    {"checkpoint_mode": "exactly_once"},  # read back as a name, but written as 1 or 2
+    {"checkpoint_mode": True},
+    {"checkpoint_interval": 0},
+    {"checkpoint_interval": "30"},
+])
+def test_bad_checkpoint_values_are_refused(url, body):
+    for method, path, sent in (("PUT", put_path(1001), body),
+                               ("POST", CREATE_PATH, dict(body, name="new-job", queue_name="q"))):
+        answer = call(url, method, path, sent)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", (method, answer.text)
