@@ -15,14 +15,14 @@ version_added: 0.1.0
 description:
   - Updates an existing DLI Flink Jar streaming job through C(PUT /v1.0/{project_id}/streaming/flink-jobs/{job_id}).
   - Reads the job first and compares only the options you set, after normalising types and the API's
-    representations (C(null), V("") and V([]) are all empty; O(runtime_config) is compared as a mapping).
+    representations (V(null), V("") and V([]) are all empty; O(runtime_config) is compared as a mapping).
     When nothing differs, nothing is written and the task reports V(ok).
   - Sends only the fields that differ. The update is a partial merge, so fields you do not set keep their values.
   - A running job takes only O(smn_topic), O(restart_when_exception), O(resume_checkpoint), O(resume_max_num),
     O(checkpoint_path) and O(obs_bucket) in place. Any other change needs a restart, which the module
     does only with O(allow_restart=true).
 author:
-  - hwcloud.dli contributors
+  - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
   - hwcloud.dli.connection
   - hwcloud.dli.attributes

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local stand-in for the DLI Flink job API and IAM, for the demo and the integration tests.
 
@@ -504,7 +504,7 @@ def start_emulator(jobs_file=None, transition_seconds=1.0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--jobs", default=DEFAULT_JOBS, help="JSON file of job_detail objects to start with")

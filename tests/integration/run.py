@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run the integration targets with ansible-playbook against a freshly started DLI emulator.
 
@@ -9,15 +9,20 @@ process on a free loopback port and is stopped at the end, whatever happens.
 Usage: run.py [TARGET ...]   (default: every directory under targets/)
 """
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
+MODULE = os.path.join(ROOT, "plugins", "modules", "dli_flink_jar_job.py")
 sys.path.insert(0, EMULATOR_DIR)
 
 import dli_emulator  # noqa: E402  (for its credentials, which the targets need)
@@ -69,7 +74,38 @@ def clean_environment():
     return env
 
 
-def run_playbook(workdir, name, play, variables, extra_args=()):
+def module_examples():
+    """The task list of the module's EXAMPLES, read without importing the module."""
+    with open(MODULE) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["EXAMPLES"]:
+            return yaml.safe_load(node.value.value)
+    raise SystemExit("no EXAMPLES in %s" % MODULE)
+
+
+def run_examples(workdir, url):
+    """The module's EXAMPLES as written, on fresh demo jobs, twice: they must pass, and change nothing the second time.
+
+    Connection and credentials come from the HW_* environment variables, as in docs/examples/."""
+    env = {"HW_DLI_ENDPOINT": url, "HW_PROJECT_ID": dli_emulator.PROJECT_ID, "HW_ACCESS_KEY": dli_emulator.ACCESS_KEY,
+           "HW_SECRET_KEY": dli_emulator.SECRET_KEY}
+    reset = {"name": "Reset the emulator", "ansible.builtin.uri": {"url": url + "/_emulator/reset", "method": "POST"}}
+    problems = []
+    for attempt, pre_tasks in (("first", [reset]), ("second", [])):
+        play = {"name": "Module EXAMPLES, %s run" % attempt, "hosts": "localhost", "connection": "local",
+                "gather_facts": False, "pre_tasks": pre_tasks, "tasks": module_examples()}
+        code, output = run_playbook(workdir, "examples", play, {}, env=env)
+        print(output)
+        recap = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", output)
+        if code != 0:
+            problems.append("the %s run failed" % attempt)
+        elif attempt == "second" and (not recap or recap.group(1) != "0"):
+            problems.append("the second run changed something: %s" % (recap.group(0) if recap else "no recap"))
+    return problems
+
+
+def run_playbook(workdir, name, play, variables, extra_args=(), env=None):
     playbook = os.path.join(workdir, name + ".yml")
     with open(playbook, "w") as handle:
         json.dump([play], handle)  # JSON is YAML
@@ -77,8 +113,8 @@ def run_playbook(workdir, name, play, variables, extra_args=()):
     with open(vars_file, "w") as handle:
         json.dump(variables, handle)
     command = ["ansible-playbook", "-i", "localhost,", "-e", "@" + vars_file, playbook] + list(extra_args)
-    result = subprocess.run(command, env=clean_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    result = subprocess.run(command, env=dict(clean_environment(), **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, check=False)
     return result.returncode, result.stdout
 
 
@@ -109,6 +145,10 @@ def main(argv):
             else:
                 print("secret search: %d lines of -vvv output, no secret in them" % output.count("\n"))
                 passed.append("no secret at -vvv")
+
+            problems = run_examples(workdir, url)
+            print("module EXAMPLES: %s" % ("; ".join(problems) or "ran as written, the second run changed nothing"))
+            (failed if problems else passed).append("module EXAMPLES")
     finally:
         process.terminate()
         process.wait(timeout=10)
