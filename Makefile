@@ -1,18 +1,23 @@
-# hwcloud.dli: make demo | make test | make units | make install
+# hwcloud.dli: make demo | make test | make units | make install | make docs | make sanity | make lint
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 TMP := $(abspath .tmp)
+# The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for ansible-test.
+SHARED ?= $(abspath ../shared)
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(TMP)/dist/hwcloud-dli-$(VERSION).tar.gz
 # The source tree seen as a collection, for unit tests (imports of ansible_collections.hwcloud.dli).
 SRC_COLLECTIONS := $(TMP)/src
 # The built tarball installed the way a user installs it, for playbooks.
 INSTALLED := $(TMP)/installed
+# A copy of the tracked tree under ansible_collections/, which ansible-test needs.
+SANITY_TREE := $(TMP)/sanity/ansible_collections/hwcloud/dli
 export ANSIBLE_COLLECTIONS_PATH := $(INSTALLED)
 export ANSIBLE_NOCOLOR := 1
+export PATH := $(BIN):$(PATH)
 
-.PHONY: all demo test units integration install venv clean
+.PHONY: all demo test units integration runner install venv sanity lint docs changelog ee clean
 
 all: test
 
@@ -31,6 +36,7 @@ $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli:
 install: venv
 	rm -rf $(TMP)/dist $(INSTALLED)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(TMP)/dist .
+	$(BIN)/python tests/artifact/check_tarball.py $(TARBALL)
 	$(BIN)/ansible-galaxy collection install --force -p $(INSTALLED) $(TARBALL)
 
 units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
@@ -38,12 +44,44 @@ units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
 	  PYTHONPATH=$(SRC_COLLECTIONS) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 integration: install
-	PATH=$(BIN):$$PATH $(BIN)/python tests/integration/run.py
+	$(BIN)/python tests/integration/run.py
 
-test: units integration
+# The demo playbook under ansible-runner, the engine of AWX / Automation Platform, judged by its events.
+runner: install
+	$(BIN)/python tests/integration/run_runner.py
+
+# ansible-test sanity (all default tests, Python 3.11) on a copy of the tracked tree.
+sanity: venv
+	$(BIN)/python tests/sanity/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
+
+lint: venv
+	$(BIN)/ansible-lint --strict
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+
+# Module reference and user guide, rendered with antsibull-docs and Sphinx; any warning fails.
+docs: install
+	@echo "ansible-doc hwcloud.dli.dli_flink_jar_job: renders with nothing on stderr"
+	@err=$$($(BIN)/ansible-doc hwcloud.dli.dli_flink_jar_job 2>&1 >/dev/null) && [ -z "$$err" ] || { echo "$$err"; exit 1; }
+	cd $(INSTALLED)/ansible_collections/hwcloud/dli && \
+	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+	rm -rf $(TMP)/docs && mkdir -m 700 -p $(TMP)/docs
+	$(BIN)/antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir $(TMP)/docs hwcloud.dli
+	$(BIN)/python tests/docs/offline_inventories.py $(TMP)/docs
+	cd $(TMP)/docs && ./build.sh
+	@echo "docs: $(TMP)/docs/build/html/index.html"
+
+# The execution environment for AWX / Automation Platform: the build context (no container engine
+# needed), and what ansible-builder reads from the installed collection's meta/execution-environment.yml.
+ee: install
+	$(BIN)/python tests/artifact/check_ee.py --ee-file docs/execution-environment.yml \
+	  --context $(TMP)/ee --collections $(INSTALLED)
+
+test: units integration runner sanity lint changelog docs ee
 
 demo: install
-	PATH=$(BIN):$$PATH $(BIN)/python tests/emulator/run_demo.py
+	$(BIN)/python tests/emulator/run_demo.py
 
 clean:
 	rm -rf $(VENV) $(TMP)

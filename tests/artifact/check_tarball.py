@@ -1,0 +1,54 @@
+#!/usr/bin/env python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Check the built collection tarball: what a user installs, and nothing of a developer's machine.
+
+    check_tarball.py hwcloud-dli-X.Y.Z.tar.gz
+"""
+
+import re
+import sys
+import tarfile
+
+# What must be in it: the plugins, the metadata Galaxy, ansible-builder and AWX read, the docs.
+REQUIRED = (
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "CHANGELOG.md",
+    "requirements.txt",
+    "meta/runtime.yml",
+    "meta/execution-environment.yml",
+    "plugins/modules/dli_flink_jar_job.py",
+    "plugins/module_utils/api.py",
+    "docs/docsite/extra-docs.yml",
+    "changelogs/changelog.yaml",
+)
+# What must not: test output, virtual environments, caches, build leftovers, older tarballs.
+FORBIDDEN = re.compile(
+    r"(^|/)(tests/output|\.venv|\.tmp|\.ansible|\.git|__pycache__|\.pytest_cache|\.mypy_cache)(/|$)"
+    r"|\.pyc$|\.tar\.gz$|(^|/)Makefile$"
+)
+
+
+def problems(path):
+    with tarfile.open(path) as tar:
+        names = [name[2:] if name.startswith("./") else name for name in tar.getnames()]
+    found = ["missing: %s" % name for name in REQUIRED if name not in names]
+    found += ["should not be packed: %s" % name for name in names if FORBIDDEN.search(name)]
+    return found, len(names)
+
+
+def main(argv):
+    if len(argv) != 1:
+        raise SystemExit(__doc__.strip())
+    found, count = problems(argv[0])
+    for line in found:
+        print("tarball %s" % line)
+    if found:
+        return 1
+    print("tarball: %d entries, nothing missing, nothing that should not be there" % count)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
