@@ -94,6 +94,8 @@ options:
     description:
       - How often a request is retried after HTTP 429, HTTP 5xx or a connection error, with jittered
         exponential backoff, honouring C(Retry-After). V(0) disables retries.
+      - A POST (stop, start, IAM login) whose answer was lost after it was sent is not retried, since it may
+        have taken effect.
     type: int
     default: 5
 notes:

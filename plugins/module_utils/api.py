@@ -38,6 +38,7 @@ try:
     from urllib3.util.retry import Retry
 except ImportError:
     requests = None
+    Retry = object
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 COLLECTION_VERSION = "0.1.0"
@@ -125,21 +126,35 @@ def resolve_endpoints(params):
     return _strip_url(endpoint), iam
 
 
+class DliRetry(Retry):
+    """urllib3's Retry, except for a POST whose answer was lost after it was sent (a read error).
+
+    It may have taken effect: a stop or start sent twice is refused by DLI, and a job stopped
+    twice could be left stopped. So that error is reported at once, never sent again. Refusals
+    (429, 5xx) and connection errors, where nothing was done, are still retried for every method.
+    """
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if error is not None and method == "POST" and self._is_read_error(error):
+            raise error
+        return super(DliRetry, self).increment(method, url, response, error, _pool, _stacktrace)
+
+
 def retry_policy(max_retries):
     """429, 5xx and connection errors: jittered exponential backoff, Retry-After honoured."""
     options = dict(
         total=max_retries, connect=max_retries, read=max_retries, status=max_retries,
         other=0, redirect=0,
         status_forcelist=RETRY_STATUSES,
-        allowed_methods=None,  # every method: a throttled or 5xx call did not take effect
+        allowed_methods=None,  # every method: a throttled or 5xx call did not take effect (see DliRetry)
         backoff_factor=BACKOFF_FACTOR,
         respect_retry_after_header=True,
         raise_on_status=False,  # give us the last answer, to report its error code
     )
     try:
-        return Retry(backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER, **options)
+        return DliRetry(backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER, **options)
     except TypeError:  # urllib3 < 2: no jitter, no backoff_max argument
-        return Retry(**options)
+        return DliRetry(**options)
 
 
 def _error_from_body(body):

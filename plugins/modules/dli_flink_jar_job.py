@@ -309,6 +309,13 @@ request_id:
   description: The C(X-Request-Id) of the failed call, for Huawei Cloud support.
   returned: failure of an API call
   type: str
+status:
+  description:
+    - Status of the job when a restart failed while waiting for the job to stop or to run again,
+      for example V(job_cancel_fail) or V(job_submit_fail).
+  returned: failure while waiting during a restart
+  type: str
+  sample: job_submit_fail
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib

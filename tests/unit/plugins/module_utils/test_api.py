@@ -9,6 +9,7 @@ __metaclass__ = type
 import json
 import socket
 import threading
+import time
 
 import pytest
 import responses
@@ -218,3 +219,53 @@ def test_iam_is_only_needed_for_password_login():
     assert resolve_endpoints(dict(endpoint=BASE)) == (BASE, None)
     with pytest.raises(ConfigError, match="HW_AUTH_URL"):
         DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="p", domain_name="d"))
+
+
+class _SlowFirstAnswer(object):
+    """A real HTTP server on loopback: the first request of each method is answered too late."""
+
+    def __init__(self, delay):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        state = self
+        self.calls = {"GET": 0, "POST": 0}
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                state.calls[self.command] += 1
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if state.calls[self.command] == 1:
+                    time.sleep(delay)
+                body = json.dumps({"is_success": "true"}).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the late answer: the client has given up on it
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%s" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_a_lost_answer_is_retried_for_get_but_never_for_post(monkeypatch):
+    monkeypatch.setattr(api, "BACKOFF_FACTOR", 0)
+    slow = _SlowFirstAnswer(delay=1.0)
+    try:
+        client = DliClient(dict(PARAMS, endpoint=slow.url, timeout=0.3, max_retries=3))
+        assert client.call("GET", "/v1.0/p1/streaming/jobs/1") == {"is_success": "true"}
+        with pytest.raises(DliApiError) as excinfo:
+            client.call("POST", "/v1.0/p1/streaming/jobs/stop", body={"job_ids": [1], "trigger_savepoint": False})
+    finally:
+        slow.server.shutdown()
+    # The GET was sent again after its answer timed out; the stop was sent once: it may have stopped the job.
+    assert slow.calls == {"GET": 2, "POST": 1}
+    assert excinfo.value.msg.startswith("POST /v1.0/p1/streaming/jobs/stop failed: could not reach")
+    assert "Timeout" in excinfo.value.msg
