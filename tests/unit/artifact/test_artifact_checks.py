@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks of the built tarball and of the execution environment's requirements."""
+
+import importlib.util
+import io
+import os
+import tarfile
+
+HERE = os.path.join(os.path.dirname(__file__), "..", "..", "artifact")
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_tarball = _load("check_tarball")
+check_ee = _load("check_ee")
+
+
+def _tarball(tmp_path, names):
+    path = str(tmp_path / "c.tar.gz")
+    with tarfile.open(path, "w:gz") as tar:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            tar.addfile(info, io.BytesIO(b"x"))
+    return path
+
+
+def test_a_complete_clean_tarball_passes(tmp_path):
+    found, count = check_tarball.problems(_tarball(tmp_path, check_tarball.REQUIRED + ("tests/unit/test_x.py",)))
+    assert found == [] and count == len(check_tarball.REQUIRED) + 1
+
+
+def test_leftovers_and_missing_files_are_named(tmp_path):
+    names = [n for n in check_tarball.REQUIRED if n != "meta/execution-environment.yml"]
+    names += [".venv/bin/python", "tests/output/junit.xml", "plugins/__pycache__/x.pyc", ".ansible/collections/x",
+              "Makefile", "old.tar.gz"]
+    found, _count = check_tarball.problems(_tarball(tmp_path, names))
+    assert found == [
+        "missing: meta/execution-environment.yml",
+        "should not be packed: .venv/bin/python",
+        "should not be packed: tests/output/junit.xml",
+        "should not be packed: plugins/__pycache__/x.pyc",
+        "should not be packed: .ansible/collections/x",
+        "should not be packed: Makefile",
+        "should not be packed: old.tar.gz",
+    ]
+
+
+def test_requirement_names():
+    lines = ["requests>=2.25.0  # from collection hwcloud.dli", "# a comment", "", "PyYAML[extra]==6; python_version>'3'",
+             "urllib3 < 3"]
+    assert check_ee.requirement_names(lines) == {"requests", "pyyaml", "urllib3"}
