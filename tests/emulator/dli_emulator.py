@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -501,6 +502,24 @@ def start_emulator(jobs_file=None, transition_seconds=1.0):
     server, url = make_server(jobs_file=jobs_file, transition_seconds=transition_seconds)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, url
+
+
+def spawn_process(transition_seconds=1.0):
+    """Start as a process of its own (for the demo and the playbooks): (process, url).
+
+    The caller stops it with ``process.terminate()`` and ``process.wait()``."""
+    process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--port", "0",
+                                "--transition-seconds", str(transition_seconds)], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith("DLI emulator listening on "):
+        process.kill()
+        raise SystemExit("the emulator did not start: %r" % line)
+    return process, line.rsplit(" ", 1)[1]
+
+
+def client_environment(url):
+    """The HW_* variables that point the collection at an emulator at ``url``, with its permanent AK/SK."""
+    return {"HW_DLI_ENDPOINT": url, "HW_PROJECT_ID": PROJECT_ID, "HW_ACCESS_KEY": ACCESS_KEY, "HW_SECRET_KEY": SECRET_KEY}
 
 
 def main(argv=None):

@@ -26,20 +26,13 @@ def step(title, *args):
 
 
 def main():
-    process = subprocess.Popen([sys.executable, os.path.join(HERE, "dli_emulator.py"), "--port", "0"],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    print(line, flush=True)
-    if not line.startswith("DLI emulator listening on "):
-        process.kill()
-        raise SystemExit("the emulator did not start")
-    url = line.rsplit(" ", 1)[1]
+    process, url = dli_emulator.spawn_process()
+    print("DLI emulator listening on %s" % url, flush=True)
     for name in [k for k in os.environ if k.startswith("HW_")]:
         del os.environ[name]
     os.environ.update(ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
                       ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    os.environ.update(HW_DLI_ENDPOINT=url, HW_PROJECT_ID=dli_emulator.PROJECT_ID,
-                      HW_ACCESS_KEY=dli_emulator.ACCESS_KEY, HW_SECRET_KEY=dli_emulator.SECRET_KEY)
+    os.environ.update(dli_emulator.client_environment(url))
     print("export HW_DLI_ENDPOINT=%s HW_PROJECT_ID=%s HW_ACCESS_KEY=%s HW_SECRET_KEY=<emulator secret>" % (
         url, dli_emulator.PROJECT_ID, dli_emulator.ACCESS_KEY), flush=True)
     scale = os.path.join(EXAMPLES, "scale_job.yml")

@@ -36,18 +36,6 @@ SECRETS = {
 }
 
 
-def start_emulator():
-    process = subprocess.Popen(
-        [sys.executable, os.path.join(EMULATOR_DIR, "dli_emulator.py"), "--port", "0",
-         "--transition-seconds", "0.5"],
-        stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith("DLI emulator listening on "):
-        process.kill()
-        raise SystemExit("the emulator did not start: %r" % line)
-    return process, line.rsplit(" ", 1)[1]
-
-
 def target_vars(url):
     return {
         "dli_url": url,
@@ -88,13 +76,13 @@ def run_examples(workdir, url):
     """The module's EXAMPLES as written, on fresh demo jobs, twice: they must pass, and change nothing the second time.
 
     Connection and credentials come from the HW_* environment variables, as in docs/examples/."""
-    env = {"HW_DLI_ENDPOINT": url, "HW_PROJECT_ID": dli_emulator.PROJECT_ID, "HW_ACCESS_KEY": dli_emulator.ACCESS_KEY,
-           "HW_SECRET_KEY": dli_emulator.SECRET_KEY}
+    env = dli_emulator.client_environment(url)
     reset = {"name": "Reset the emulator", "ansible.builtin.uri": {"url": url + "/_emulator/reset", "method": "POST"}}
+    examples = module_examples()
     problems = []
     for attempt, pre_tasks in (("first", [reset]), ("second", [])):
         play = {"name": "Module EXAMPLES, %s run" % attempt, "hosts": "localhost", "connection": "local",
-                "gather_facts": False, "pre_tasks": pre_tasks, "tasks": module_examples()}
+                "gather_facts": False, "pre_tasks": pre_tasks, "tasks": examples}
         code, output = run_playbook(workdir, "examples", play, {}, env=env)
         print(output)
         recap = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", output)
@@ -120,7 +108,7 @@ def run_playbook(workdir, name, play, variables, extra_args=(), env=None):
 
 def main(argv):
     targets = argv or sorted(os.listdir(os.path.join(HERE, "targets")))
-    process, url = start_emulator()
+    process, url = dli_emulator.spawn_process(transition_seconds=0.5)
     passed, failed = [], []
     try:
         with tempfile.TemporaryDirectory() as workdir:

@@ -17,22 +17,17 @@ import ansible_runner
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
-from run import dli_emulator, start_emulator  # noqa: E402  (run.py starts the emulator for the targets too)
+import dli_emulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, "docs", "examples", "scale_job.yml")
 TASK = "Scale the enrichment job"
 
 
 def run_demo(private_data_dir, url):
-    envvars = {
-        "HW_DLI_ENDPOINT": url,
-        "HW_PROJECT_ID": dli_emulator.PROJECT_ID,
-        "HW_ACCESS_KEY": dli_emulator.ACCESS_KEY,
-        "HW_SECRET_KEY": dli_emulator.SECRET_KEY,
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the venv python, which has requests
-    }
+    envvars = dict(dli_emulator.client_environment(url),
+                   ANSIBLE_PYTHON_INTERPRETER=sys.executable)  # the venv python, which has requests
     return ansible_runner.run(
         private_data_dir=private_data_dir, playbook=PLAYBOOK, inventory="localhost ansible_connection=local",
         envvars=envvars, quiet=True)
@@ -64,7 +59,7 @@ def main():
     # Credentials come from the environment variables given to the run, as AWX gives a credential's.
     for name in [k for k in os.environ if k.startswith("HW_")]:
         del os.environ[name]
-    process, url = start_emulator()
+    process, url = dli_emulator.spawn_process(transition_seconds=0.5)
     problems = []
     private_data_dir = tempfile.mkdtemp(prefix="hwcloud-dli-runner-")
     try:
