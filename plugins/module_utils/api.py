@@ -5,9 +5,9 @@
 
 """The DLI HTTP client: connection options, endpoints, retries and errors.
 
-One ``requests`` session per task; the retry policy lives in ``retry_policy`` and
-nowhere else; every failure becomes a ``DliApiError`` carrying the HTTP status,
-the DLI/APIGW error code, the request id, the method and the path, and no secret.
+One ``requests`` session per task. The retry policy lives in ``RetryPolicy`` and nowhere else;
+every attempt is signed afresh. Every failure becomes a ``DliApiError`` carrying the HTTP status,
+the DLI/APIGW error code, the request id, the method and the path, and no secret in any form.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,62 +15,85 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import random
+import re
+import threading
+import time
 import traceback
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
+    ENVIRONMENT_VARIABLES,
+    SECRET_OPTIONS,
     CredentialsError,
     PasswordCredentials,
+    Redactor,
     TokenAuth,
+    clean_header_options,
     credentials_from_params,
 )
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, urlsplit
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
+    from urlparse import urlsplit  # type: ignore
 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
+    from requests.utils import get_environ_proxies
+    from urllib3.exceptions import NewConnectionError
 except ImportError:
     requests = None
-    Retry = object
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = "0.1.0"
-USER_AGENT = "ansible-hwcloud.dli/%s" % COLLECTION_VERSION
+USER_AGENT = "ansible-hwcloud.dli (ansible-core %s)" % ANSIBLE_VERSION
 DEFAULT_CLOUD = "myhuaweicloud.com"
 # Regions whose endpoints are not under the default cloud domain.
 REGION_CLOUD = {"eu-west-101": "myhuaweicloud.eu"}
+# Project ids are 32 hex digits; anything that could change the path (/, .., ?, %) is refused.
+PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# CA bundles requests would take from the environment; read here, since the session ignores the
+# environment (which would also let ~/.netrc replace the signature with Basic auth).
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+# An IAM token is renewed this long before it expires.
+TOKEN_RENEWAL_MARGIN = 300
 
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-BACKOFF_FACTOR = 0.5
-BACKOFF_MAX = 20
-BACKOFF_JITTER = 0.5
+
+def _option_spec(name, **spec):
+    if name in ENVIRONMENT_VARIABLES:
+        spec["fallback"] = (env_fallback, [ENVIRONMENT_VARIABLES[name]])
+    if name in SECRET_OPTIONS:
+        spec["no_log"] = True
+    return dict(spec, type=spec.get("type", "str"))
+
 
 # Shared by every module of the collection (see doc_fragments/connection.py).
 CONNECTION_ARGUMENT_SPEC = dict(
-    region=dict(type="str", fallback=(env_fallback, ["HW_REGION_NAME"])),
-    project_id=dict(type="str", fallback=(env_fallback, ["HW_PROJECT_ID"])),
-    endpoint=dict(type="str", fallback=(env_fallback, ["HW_DLI_ENDPOINT"])),
-    cloud=dict(type="str", fallback=(env_fallback, ["HW_CLOUD"])),
-    access_key=dict(type="str", fallback=(env_fallback, ["HW_ACCESS_KEY"]), no_log=False),
-    secret_key=dict(type="str", fallback=(env_fallback, ["HW_SECRET_KEY"]), no_log=True),
-    security_token=dict(type="str", fallback=(env_fallback, ["HW_SECURITY_TOKEN"]), no_log=True),
-    auth_token=dict(type="str", fallback=(env_fallback, ["HW_AUTH_TOKEN"]), no_log=True),
-    user_name=dict(type="str", fallback=(env_fallback, ["HW_USER_NAME"])),
-    password=dict(type="str", fallback=(env_fallback, ["HW_USER_PASSWORD"]), no_log=True),
-    domain_name=dict(type="str", fallback=(env_fallback, ["HW_DOMAIN_NAME"])),
-    iam_endpoint=dict(type="str", fallback=(env_fallback, ["HW_AUTH_URL"])),
-    validate_certs=dict(type="bool", default=True),
-    ca_path=dict(type="path"),
-    timeout=dict(type="int", default=30),
-    max_retries=dict(type="int", default=5),
-)
+    (name, _option_spec(name, **spec)) for name, spec in (
+        ("region", {}),
+        ("project_id", {}),
+        ("endpoint", {}),
+        ("cloud", {}),
+        ("access_key", dict(no_log=False)),
+        ("secret_key", {}),
+        ("security_token", {}),
+        ("auth_token", {}),
+        ("user_name", {}),
+        ("password", {}),
+        ("domain_name", {}),
+        ("iam_endpoint", {}),
+        ("validate_certs", dict(type="bool", default=True)),
+        ("ca_path", dict(type="path")),
+        ("timeout", dict(type="int", default=30)),
+        ("max_retries", dict(type="int", default=5)),
+    ))
 
 
 class ConfigError(Exception):
@@ -78,7 +101,11 @@ class ConfigError(Exception):
 
 
 class DliApiError(Exception):
-    """A DLI or IAM call failed; ``result()`` gives the keys for ``fail_json``."""
+    """A DLI or IAM call failed; ``result()`` gives the keys for ``fail_json``.
+
+    ``maybe_written``: the call was a write whose answer was lost, so it may have taken effect."""
+
+    maybe_written = False
 
     def __init__(self, msg, method=None, path=None, status_code=None, error_code=None,
                  error_msg=None, request_id=None):
@@ -96,13 +123,50 @@ class DliApiError(Exception):
                     request_id=self.request_id)
 
 
+class AnswerLostError(DliApiError):
+    """A write was sent, but its answer was lost (a read timeout, a dropped connection, a gateway's
+    502 or 504): it may have taken effect. It is never sent again blindly; the caller reads the
+    job back and judges by what it holds."""
+
+    maybe_written = True
+
+
+class LoginError(DliApiError):
+    """The IAM password login failed: nothing about the job is known."""
+
+
 def is_true(value):
     """``is_success`` is "true"/"false" on some answers and a boolean on others."""
     return str(value).lower() == "true"
 
 
-def _strip_url(url):
-    return url.rstrip("/")
+def request_id_tail(request_id):
+    return " (request id %s)" % request_id if request_id else ""
+
+
+def _base_url(option, url, allowed_paths=("", "/")):
+    """A scheme://host[:port] base URL, or ConfigError naming the option (never a password)."""
+    env = ENVIRONMENT_VARIABLES[option]
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ConfigError("%s (%s) is not a valid URL." % (option, env))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("%s (%s) must be an http or https URL with a host, such as https://dli.eu-de.example.com."
+                          % (option, env))
+    if "@" in parts.netloc:
+        raise ConfigError("%s (%s) must not carry user information (user:password@): give credentials with the "
+                          "credential options, never in the URL." % (option, env))
+    if parts.path not in allowed_paths or parts.query or parts.fragment:
+        raise ConfigError("%s (%s) must be a base URL without a path, query or fragment, such as %s://%s."
+                          % (option, env, parts.scheme, parts.netloc))
+    try:
+        parts.netloc.encode("ascii")
+    except UnicodeError:
+        raise ConfigError("%s (%s) must have an ASCII host name (write an international name in its xn-- form)."
+                          % (option, env))
+    return "%s://%s" % (parts.scheme, parts.netloc if port is None else "%s:%s" % (parts.hostname, port))
 
 
 def resolve_endpoints(params):
@@ -119,42 +183,329 @@ def resolve_endpoints(params):
         endpoint = "https://dli.%s.%s" % (region, cloud)
     if not iam and region:
         iam = "https://iam.%s.%s" % (region, cloud)
-    if iam:
-        iam = _strip_url(iam)
-        if iam.endswith("/v3"):
-            iam = iam[:-3]
-    return _strip_url(endpoint), iam
+    endpoint = _base_url("endpoint", endpoint)
+    if iam:  # the Terraform provider's HW_AUTH_URL carries /v3
+        iam = _base_url("iam_endpoint", iam, allowed_paths=("", "/", "/v3", "/v3/"))
+    return endpoint, iam
 
 
-class DliRetry(Retry):
-    """urllib3's Retry, except for a POST whose answer was lost after it was sent (a read error).
+class RetryPolicy:
+    """When a call is tried again, and how long it waits first: the one place that says so.
 
-    It may have taken effect: a stop or start sent twice is refused by DLI, and a job stopped
-    twice could be left stopped. So that error is reported at once, never sent again. Refusals
-    (429, 5xx) and connection errors, where nothing was done, are still retried for every method.
+    HTTP 429 and 5xx, and a connection that could not be made, are tried again: nothing was done.
+    A GET whose answer was lost is tried again; a write whose answer was lost is not (see
+    ``AnswerLostError``). Waits grow exponentially with jitter, or follow ``Retry-After``; a wait
+    that would take the call's waits past ``budget`` seconds fails at once instead.
     """
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        if error is not None and method == "POST" and self._is_read_error(error):
-            raise error
-        return super(DliRetry, self).increment(method, url, response, error, _pool, _stacktrace)
+    STATUSES = (429, 500, 502, 503, 504)
+    # A gateway's answer that the backend's was lost: a write may have taken effect.
+    LOST_ANSWER_STATUSES = (502, 504)
+    BACKOFF_FACTOR = 0.5
+    BACKOFF_MAX = 20
+    BACKOFF_JITTER = 0.5
+
+    def __init__(self, max_retries, budget, rand=random.random):
+        self.max_retries = max_retries
+        self.budget = budget
+        self.rand = rand
+
+    def backoff(self, attempt):
+        """Seconds before try ``attempt + 2``: 0.5, 1, 2, 4 ... up to 20, plus up to 0.5 of jitter."""
+        return min(self.BACKOFF_MAX, self.BACKOFF_FACTOR * (2 ** attempt)) + self.BACKOFF_JITTER * self.rand()
+
+    @staticmethod
+    def retry_after(response):
+        """The answer's Retry-After in seconds (a number or an HTTP date), or None."""
+        value = (response.headers.get("Retry-After") or "").strip()
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def retry_policy(max_retries):
-    """429, 5xx and connection errors: jittered exponential backoff, Retry-After honoured."""
-    options = dict(
-        total=max_retries, connect=max_retries, read=max_retries, status=max_retries,
-        other=0, redirect=0,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=None,  # every method: a throttled or 5xx call did not take effect (see DliRetry)
-        backoff_factor=BACKOFF_FACTOR,
-        respect_retry_after_header=True,
-        raise_on_status=False,  # give us the last answer, to report its error code
-    )
-    try:
-        return DliRetry(backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER, **options)
-    except TypeError:  # urllib3 < 2: no jitter, no backoff_max argument
-        return DliRetry(**options)
+class _NotSent(Exception):
+    """The request never reached the server (no connection could be made)."""
+
+
+class _Lost(Exception):
+    """The request may have reached the server, but no whole answer came back."""
+
+
+def _never_sent(exc):
+    """Whether a requests exception says no connection was made, so nothing reached the server."""
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
+        return True
+    seen = set()
+    stack = [exc]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError):
+            return True
+        stack.extend([getattr(item, "reason", None), item.__cause__, item.__context__])
+        stack.extend(arg for arg in getattr(item, "args", ()) if isinstance(arg, BaseException))
+    return False
+
+
+class DliClient:
+    """Calls the DLI API of one project with one authentication method.
+
+    ``retry_budget``: the most seconds one call may spend waiting between its tries (the task's
+    ``timeout`` and ``wait_timeout``, whichever is longer)."""
+
+    def __init__(self, params, retry_budget=600, sleep=time.sleep, clock=time.monotonic):
+        params = dict(params)
+        self.redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+        clean_header_options(params)
+        self.project_id = params.get("project_id")
+        if not self.project_id:
+            raise ConfigError("project_id is required (option project_id or environment variable HW_PROJECT_ID).")
+        if not PROJECT_ID.match(self.project_id):
+            raise ConfigError("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
+                              "up to 64 characters.")
+        self.credentials = credentials_from_params(params)
+        self.endpoint, self.iam_endpoint = resolve_endpoints(params)
+        if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
+            raise ConfigError("Password login needs IAM: set iam_endpoint (HW_AUTH_URL) or region (HW_REGION_NAME).")
+        self.timeout = params.get("timeout")
+        if self.timeout is None or self.timeout < 1:
+            raise ConfigError("timeout must be at least 1 second, not %s." % self.timeout)
+        max_retries = params.get("max_retries")
+        if max_retries is None or max_retries < 0:
+            raise ConfigError("max_retries must be 0 or more, not %s." % max_retries)
+        self.retry = RetryPolicy(max_retries, max(retry_budget or 0, self.timeout))
+        self.verify = self._verify(params)
+        self.sleep = sleep
+        self.clock = clock
+        self.session = requests.Session()
+        # Proxies and CA bundles are read from the environment by hand (see _proxies and _verify):
+        # with trust_env, requests would also take ~/.netrc and replace the signed Authorization.
+        self.session.trust_env = False
+        self.session.headers["User-Agent"] = USER_AGENT
+        self._auth = None if isinstance(self.credentials, PasswordCredentials) else self.credentials
+        self._token_renew_at = None
+
+    @staticmethod
+    def _verify(params):
+        """What requests verifies TLS with: the options always win over the environment."""
+        if not params.get("validate_certs", True):
+            return False
+        ca_path = params.get("ca_path")
+        source = "ca_path"
+        if not ca_path:
+            for name in CA_BUNDLE_VARIABLES:
+                if os.environ.get(name):
+                    ca_path, source = os.environ[name], "the environment variable %s" % name
+                    break
+        if not ca_path:
+            return True
+        if not os.path.exists(ca_path):
+            raise ConfigError("The CA bundle %s given by %s does not exist." % (ca_path, source))
+        return ca_path
+
+    @staticmethod
+    def _proxies(url):
+        """Proxies from HTTP(S)_PROXY/NO_PROXY, as curl and requests read them."""
+        return get_environ_proxies(url)
+
+    # -- paths ---------------------------------------------------------------
+    def project_path(self, *segments):
+        return "/v1.0/%s/%s" % (quote(self.project_id, safe=""), "/".join(quote(str(s), safe="") for s in segments))
+
+    # -- transport -----------------------------------------------------------
+    def _exchange_once(self, method, url, data, headers):
+        """One HTTP exchange, bounded as a whole by ``timeout``: an answer that trickles in byte by
+        byte cannot hold the task, which ``requests`` alone bounds only per read."""
+        outcome = {}
+
+        def exchange():
+            try:
+                response = self.session.request(
+                    method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False,
+                    verify=self.verify, proxies=self._proxies(url))
+                response.content  # pylint: disable=pointless-statement  # read the body inside the bound
+                outcome["response"] = response
+            except Exception as exc:  # pylint: disable=broad-exception-caught  # handed to the caller
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=exchange, name="dli-http")
+        worker.daemon = True
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise _Lost("no whole answer within timeout=%s seconds" % self.timeout)
+        if "response" in outcome:
+            return outcome["response"]
+        exc = outcome["error"]
+        if isinstance(exc, requests.exceptions.SSLError):
+            raise ConfigError(self.redact(
+                "TLS failed for %s: %s. Check ca_path (or REQUESTS_CA_BUNDLE), or set validate_certs to false for a "
+                "test endpoint you trust." % (url.split("/", 3)[2], _short(exc))))
+        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                            requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, UnicodeError)):
+            raise ConfigError(self.redact("The request to %s could not be made: %s: %s" % (
+                url.split("?")[0], type(exc).__name__, _short(exc))))
+        reason = "%s: %s" % (type(exc).__name__, _short(exc))
+        if _never_sent(exc):
+            raise _NotSent(reason)
+        raise _Lost(reason)
+
+    def _send(self, method, base, path, body=None, headers=None, login=False):
+        """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned."""
+        url = base + path
+        data = None if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        waited, attempt = 0.0, 0
+        while True:
+            request_headers = dict(headers or {})
+            if data is not None:
+                request_headers["Content-Type"] = "application/json"
+            if not login:
+                self._authenticate(method, url, request_headers, data)  # signed afresh for every try
+            try:
+                response = self._exchange_once(method, url, data, request_headers)
+            except _NotSent as exc:
+                failure = "could not reach %s (%s)" % (base, exc)
+                delay = self.retry.backoff(attempt)
+            except _Lost as exc:
+                failure = "the answer was lost (%s)" % exc
+                if method != "GET" and not login:  # a login changes nothing: it may be sent again
+                    raise AnswerLostError(self.redact("%s %s was sent, but %s: it may have taken effect." % (
+                        method, path, failure)), method=method, path=path)
+                delay = self.retry.backoff(attempt)
+            else:
+                status = response.status_code
+                if status in RetryPolicy.LOST_ANSWER_STATUSES and method != "GET" and not login:
+                    request_id = _request_id(response)
+                    raise AnswerLostError(self.redact(
+                        "%s %s was sent, but the gateway answered HTTP %s (its answer from DLI was lost): it may "
+                        "have taken effect.%s" % (method, path, status, request_id_tail(request_id))),
+                        method=method, path=path, status_code=status, request_id=request_id)
+                if status not in RetryPolicy.STATUSES or attempt >= self.retry.max_retries:
+                    return response
+                retry_after = RetryPolicy.retry_after(response)
+                if retry_after is not None and waited + retry_after > self.retry.budget:
+                    self._decode(response, method, path, note=(
+                        "; it asks to be retried after %s seconds (Retry-After), longer than this task waits "
+                        "(%s seconds, the longer of timeout and wait_timeout), so it was not retried" % (
+                            _seconds(retry_after), _seconds(self.retry.budget))))
+                failure = None
+                delay = self.retry.backoff(attempt) if retry_after is None else retry_after
+            if failure and attempt >= self.retry.max_retries:
+                raise DliApiError(self.redact("%s %s failed: %s%s." % (
+                    method, path, failure, " after %s tries" % (attempt + 1) if attempt else "")),
+                    method=method, path=path)
+            if waited + delay > self.retry.budget:
+                delay = self.retry.budget - waited
+                if delay <= 0:
+                    if failure:
+                        raise DliApiError(self.redact("%s %s failed: %s; no time was left to try again." % (
+                            method, path, failure)), method=method, path=path)
+                    return response
+            self.sleep(delay)
+            waited += delay
+            attempt += 1
+
+    def _decode(self, response, method, path, note=""):
+        """The answer's JSON, or DliApiError for anything but a 2xx with a JSON (or empty) body."""
+        request_id = _request_id(response)
+        status = response.status_code
+        try:
+            body = response.json() if response.content else None
+            readable = True
+        except ValueError:
+            body, readable = None, False
+        if not 200 <= status < 300:
+            code, message = _error_from_body(body)
+            if code == str(status):  # IAM's "code" is the HTTP status again
+                code = None
+            if message is None and 300 <= status < 400:
+                message = "a redirect to %s, which is not followed" % (response.headers.get("Location") or "nowhere")
+            elif message is None and not readable:
+                message = _snippet(response)
+            raise DliApiError(self.redact("%s %s failed: HTTP %s%s%s%s%s" % (
+                method, path, status, " %s" % code if code else "", ": %s" % message if message else "", note,
+                request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
+                error_msg=self.redact(message), request_id=request_id)
+        if not readable:
+            raise DliApiError(self.redact("%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s" % (
+                method, path, status, response.headers.get("Content-Type", "no content type"),
+                _snippet(response), request_id_tail(request_id))),
+                method=method, path=path, status_code=status, request_id=request_id)
+        return body, request_id
+
+    # -- authentication ------------------------------------------------------
+    def _authenticate(self, method, url, headers, data):
+        if self._auth is None or self._token_renew_at is not None and self.clock() >= self._token_renew_at:
+            self._login()
+        self._auth.apply(method, url, headers, data)
+
+    def _login(self):
+        """Exchange the user's password for a token, once per task (again only if it expires)."""
+        path = "/v3/auth/tokens"
+        try:
+            response = self._send("POST", self.iam_endpoint, path, login=True,
+                                  body=self.credentials.token_request_body(self.project_id))
+            body, request_id = self._decode(response, "POST", path)
+        except DliApiError as exc:
+            raise LoginError("IAM login of user %s at %s failed: %s" % (
+                self.credentials.user_name, self.iam_endpoint, exc.msg), method="POST", path=path,
+                status_code=exc.status_code, error_code=exc.error_code, error_msg=exc.error_msg,
+                request_id=exc.request_id)
+        token = (response.headers.get("X-Subject-Token") or "").strip()
+        if not token:
+            raise LoginError("IAM login at %s: POST %s answered HTTP %s without an X-Subject-Token header%s." % (
+                self.iam_endpoint, path, response.status_code, request_id_tail(request_id)), method="POST",
+                path=path, status_code=response.status_code, request_id=request_id)
+        self.redact.add(token)
+        self._auth = TokenAuth(token)
+        self._token_renew_at = self._renew_at(body)
+
+    def _renew_at(self, body):
+        """When (on ``clock``) to log in again: shortly before the token's expires_at, if given."""
+        try:
+            expires = datetime.strptime(body["token"]["expires_at"][:19], "%Y-%m-%dT%H:%M:%S")
+        except (KeyError, TypeError, ValueError):
+            return None
+        left = (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
+        return self.clock() + max(0, left - TOKEN_RENEWAL_MARGIN)
+
+    # -- calls ---------------------------------------------------------------
+    def call(self, method, path, body=None, expect=dict):
+        """Call DLI; return the decoded JSON answer, which must be of type ``expect``, or raise DliApiError."""
+        response = self._send(method, self.endpoint, path, body=body, headers={"X-Project-Id": self.project_id})
+        result, request_id = self._decode(response, method, path)
+        self.check_success(result, method, path, response.status_code, request_id)
+        if not isinstance(result, expect):
+            raise DliApiError("%s %s answered HTTP %s with %s where a JSON %s was expected%s." % (
+                method, path, response.status_code, _json_kind(result), _json_kind(expect()),
+                request_id_tail(request_id)), method=method, path=path, status_code=response.status_code,
+                request_id=request_id)
+        return result
+
+    def check_success(self, result, method, path, status_code=None, request_id=None):
+        """A 2xx answer whose is_success is false is a failure too; arrays are checked per element."""
+        for item in result if isinstance(result, list) else [result]:
+            if isinstance(item, dict) and "is_success" in item and not is_true(item["is_success"]):
+                code, message = _error_from_body(item)
+                message = item.get("message") or message
+                raise DliApiError(self.redact("%s %s failed: HTTP %s but is_success is false%s: %s%s" % (
+                    method, path, status_code, " (%s)" % code if code else "", message or "no message given",
+                    request_id_tail(request_id))), method=method, path=path, status_code=status_code,
+                    error_code=code, error_msg=self.redact(message), request_id=request_id)
 
 
 def _error_from_body(body):
@@ -162,122 +513,32 @@ def _error_from_body(body):
     if not isinstance(body, dict):
         return None, None
     if body.get("error_code") or body.get("error_msg"):
-        return body.get("error_code"), body.get("error_msg") or body.get("message")
+        return _text(body.get("error_code")), _text(body.get("error_msg") or body.get("message"))
     error = body.get("error")
     if isinstance(error, dict):  # IAM: {"error": {"code": 401, "message": ..., "title": ...}}
-        return error.get("code") and str(error.get("code")), error.get("message") or error.get("title")
+        return _text(error.get("code")), _text(error.get("message") or error.get("title"))
     if body.get("code") and body.get("message"):
-        return str(body["code"]), body["message"]
+        return _text(body["code"]), _text(body["message"])
     return None, None
 
 
-class DliClient:
-    """Calls the DLI API of one project with one authentication method."""
+def _text(value):
+    return None if value is None or value == "" else str(value)
 
-    def __init__(self, params):
-        self.project_id = params.get("project_id")
-        if not self.project_id:
-            raise ConfigError("project_id is required (option project_id or environment variable HW_PROJECT_ID).")
-        self.credentials = credentials_from_params(params)
-        self.endpoint, self.iam_endpoint = resolve_endpoints(params)
-        if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
-            raise ConfigError("Password login needs IAM: set iam_endpoint (HW_AUTH_URL) or region (HW_REGION_NAME).")
-        self.timeout = params.get("timeout") or 30
-        max_retries = params.get("max_retries")
-        if max_retries is None or max_retries < 0:
-            raise ConfigError("max_retries must be 0 or more, not %s." % max_retries)
-        if self.timeout <= 0:
-            raise ConfigError("timeout must be a positive number of seconds, not %s." % self.timeout)
-        self.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry_policy(max_retries))
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.verify = (params.get("ca_path") or True) if params.get("validate_certs", True) else False
-        self._auth = None if isinstance(self.credentials, PasswordCredentials) else self.credentials
 
-    # -- paths ---------------------------------------------------------------
-    def project_path(self, *segments):
-        return "/v1.0/%s/%s" % (quote(self.project_id, safe=""), "/".join(quote(str(s), safe="") for s in segments))
+def _request_id(response):
+    return response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
 
-    # -- transport -----------------------------------------------------------
-    def _send(self, method, base, path, body=None, auth=None, headers=None):
-        url = base + path
-        headers = dict(headers or {})
-        data = None
-        if body is not None:
-            data = json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        if auth is not None:
-            auth.apply(method, url, headers, data)
-        try:
-            return self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                        allow_redirects=False)
-        except requests.exceptions.RequestException as exc:
-            # requests' messages name the URL and the reason; headers (and so secrets) never appear.
-            raise DliApiError("%s %s failed: could not reach %s (%s: %s)" % (
-                method, path, base, type(exc).__name__, _short(exc)), method=method, path=path)
 
-    def _decode(self, response, method, path):
-        request_id = response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = ValueError
-        if response.status_code >= 400:
-            code, message = _error_from_body(body)
-            raise DliApiError(
-                "%s %s failed: HTTP %s%s%s%s" % (
-                    method, path, response.status_code,
-                    " %s" % code if code else "",
-                    ": %s" % message if message else (" %s" % _snippet(response) if body is ValueError else ""),
-                    " (request id %s)" % request_id if request_id else ""),
-                method=method, path=path, status_code=response.status_code, error_code=code,
-                error_msg=message, request_id=request_id)
-        if body is ValueError:
-            raise DliApiError(
-                "%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s" % (
-                    method, path, response.status_code, response.headers.get("Content-Type", "no content type"),
-                    _snippet(response), " (request id %s)" % request_id if request_id else ""),
-                method=method, path=path, status_code=response.status_code, request_id=request_id)
-        return body, request_id
+def _json_kind(value):
+    if value is None:
+        return "an empty body"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number")
 
-    def _login(self):
-        """Exchange the user's password for a token, once per task."""
-        path = "/v3/auth/tokens"
-        response = self._send("POST", self.iam_endpoint, path,
-                              body=self.credentials.token_request_body(self.project_id))
-        self._decode(response, "POST", path)
-        token = response.headers.get("X-Subject-Token")
-        if not token:
-            raise DliApiError("POST %s at %s answered HTTP %s without an X-Subject-Token header." % (
-                path, self.iam_endpoint, response.status_code), method="POST", path=path,
-                status_code=response.status_code)
-        self._auth = TokenAuth(token)
 
-    def call(self, method, path, body=None):
-        """Call DLI; return the decoded JSON answer, or raise DliApiError."""
-        if self._auth is None:
-            self._login()
-        response = self._send(method, self.endpoint, path, body=body, auth=self._auth,
-                              headers={"X-Project-Id": self.project_id})
-        result, request_id = self._decode(response, method, path)
-        self.check_success(result, method, path, response.status_code, request_id)
-        return result
-
-    @staticmethod
-    def check_success(result, method, path, status_code=None, request_id=None):
-        """A 200 answer whose is_success is false is a failure too; arrays are checked per element."""
-        for item in result if isinstance(result, list) else [result]:
-            if isinstance(item, dict) and "is_success" in item and not is_true(item["is_success"]):
-                code, message = _error_from_body(item)
-                raise DliApiError(
-                    "%s %s failed: HTTP %s but is_success is false%s: %s%s" % (
-                        method, path, status_code, " (%s)" % code if code else "",
-                        item.get("message") or message or "no message given",
-                        " (request id %s)" % request_id if request_id else ""),
-                    method=method, path=path, status_code=status_code, error_code=code,
-                    error_msg=item.get("message") or message, request_id=request_id)
+def _seconds(value):
+    return ("%.1f" % value).rstrip("0").rstrip(".")
 
 
 def _short(exc):
@@ -290,5 +551,6 @@ def _snippet(response):
     return repr(text if len(text) <= 200 else text[:197] + "...")
 
 
-__all__ = ["CONNECTION_ARGUMENT_SPEC", "ConfigError", "CredentialsError", "DliApiError", "DliClient",
-           "REQUESTS_IMPORT_ERROR", "is_true", "resolve_endpoints", "retry_policy"]
+__all__ = ["CONNECTION_ARGUMENT_SPEC", "AnswerLostError", "ConfigError", "CredentialsError", "DliApiError",
+           "DliClient", "LoginError", "REQUESTS_IMPORT_ERROR", "RetryPolicy", "is_true", "request_id_tail",
+           "resolve_endpoints"]

@@ -16,13 +16,39 @@ __metaclass__ = type
 
 import hashlib
 import hmac
+import json
+import re
 from datetime import datetime, timezone
 
 try:
-    from urllib.parse import quote, unquote, urlsplit, parse_qsl
+    from urllib.parse import quote, quote_plus, unquote, urlsplit, parse_qsl
 except ImportError:  # pragma: no cover - Python 2 is not supported by ansible-core >= 2.17
-    from urllib import quote, unquote  # type: ignore
+    from urllib import quote, quote_plus, unquote  # type: ignore
     from urlparse import urlsplit, parse_qsl  # type: ignore
+
+# The environment variable each connection option falls back to: those of the Huawei Cloud Terraform
+# provider, so one shell set-up serves both tools (HW_DLI_ENDPOINT is this collection's own).
+ENVIRONMENT_VARIABLES = dict(
+    region="HW_REGION_NAME",
+    project_id="HW_PROJECT_ID",
+    endpoint="HW_DLI_ENDPOINT",
+    cloud="HW_CLOUD",
+    access_key="HW_ACCESS_KEY",
+    secret_key="HW_SECRET_KEY",
+    security_token="HW_SECURITY_TOKEN",
+    auth_token="HW_AUTH_TOKEN",
+    user_name="HW_USER_NAME",
+    password="HW_USER_PASSWORD",
+    domain_name="HW_DOMAIN_NAME",
+    iam_endpoint="HW_AUTH_URL",
+)
+# Options whose values never appear in a message, a result or a diff, in any form.
+SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "password")
+# Options sent as HTTP header values (X-Project-Id, Authorization's Access=, X-Security-Token,
+# X-Auth-Token): a header value cannot hold control or non-ASCII characters.
+HEADER_OPTIONS = ("project_id", "access_key", "security_token", "auth_token")
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e]+$")
+REDACTED = "********"
 
 SIGNING_ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
@@ -31,6 +57,60 @@ DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 class CredentialsError(Exception):
     """No complete set of credentials, or an incomplete one, was given."""
+
+
+def clean_header_options(params):
+    """Strip the options sent as header values of surrounding whitespace (a token pasted with its
+    newline), and refuse one that still holds a character no header can carry. The message names
+    the option and the kind of character, never the value."""
+    for option in HEADER_OPTIONS:
+        value = params.get(option)
+        if value is None:
+            continue
+        value = value.strip()
+        if value and not _HEADER_VALUE.match(value):
+            raise CredentialsError(
+                "%s (%s) holds a space, a control character or a non-ASCII character; it is sent as an "
+                "HTTP header, which takes printable ASCII only." % (option, ENVIRONMENT_VARIABLES[option]))
+        params[option] = value
+
+
+def secret_forms(secret):
+    """Every way a secret can show in text: as it is, stripped, and escaped as repr, JSON,
+    unicode-escape and URL encoding do it."""
+    forms = set([secret, secret.strip()])
+    for text in list(forms):
+        forms.update([
+            repr(text)[1:-1],
+            json.dumps(text)[1:-1],
+            text.encode("unicode_escape").decode("ascii"),
+            quote(text, safe=""),
+            quote(text),
+            quote_plus(text),
+        ])
+    return set(form for form in forms if form)
+
+
+class Redactor:
+    """Removes every form of the secrets it knows from a text."""
+
+    def __init__(self, secrets=()):
+        self.forms = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret):
+        if secret:
+            # Longest first, so that a form inside another is never left half-replaced.
+            self.forms = sorted(set(self.forms) | secret_forms(secret), key=len, reverse=True)
+
+    def __call__(self, text):
+        if text is None:
+            return None
+        text = str(text)
+        for form in self.forms:
+            text = text.replace(form, REDACTED)
+        return text
 
 
 def _encode(value):
@@ -137,12 +217,11 @@ class PasswordCredentials:
         }}
 
 
-# (option, environment variable) of each credential set, in order of precedence.
+# The options of each credential set, in order of precedence.
 CREDENTIAL_SETS = (
-    ("an IAM token", (("auth_token", "HW_AUTH_TOKEN"),)),
-    ("access keys", (("access_key", "HW_ACCESS_KEY"), ("secret_key", "HW_SECRET_KEY"))),
-    ("an IAM user", (("user_name", "HW_USER_NAME"), ("password", "HW_USER_PASSWORD"),
-                     ("domain_name", "HW_DOMAIN_NAME"))),
+    ("an IAM token", ("auth_token",)),
+    ("access keys", ("access_key", "secret_key")),
+    ("an IAM user", ("user_name", "password", "domain_name")),
 )
 
 
@@ -155,9 +234,9 @@ def credentials_from_params(params):
     if params.get("user_name") and params.get("password") and params.get("domain_name"):
         return PasswordCredentials(params["user_name"], params["password"], params["domain_name"])
     alternatives = "; or ".join(
-        " + ".join("%s (%s)" % (option, env) for option, env in options)
+        " + ".join("%s (%s)" % (option, ENVIRONMENT_VARIABLES[option]) for option in options)
         for dummy, options in CREDENTIAL_SETS)
-    given = [option for dummy, options in CREDENTIAL_SETS for option, env in options if params.get(option)]
+    given = [option for dummy, options in CREDENTIAL_SETS for option in options if params.get(option)]
     msg = "No complete Huawei Cloud credentials were given. Set %s." % alternatives
     if given:
         msg += " Only %s %s set." % (", ".join(given), "is" if len(given) == 1 else "are")

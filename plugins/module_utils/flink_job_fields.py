@@ -23,15 +23,15 @@ from ansible.module_utils.six import string_types
 
 
 class Field:
-    """One update field. ``top``: read from ``job_detail`` itself, not ``job_detail.job_config``.
-    ``hot``: a running job takes a change of it without a restart."""
+    """One update field. ``top_level``: read from ``job_detail`` itself, not ``job_detail.job_config``.
+    ``in_place``: a running job takes a change of it without a restart."""
 
-    def __init__(self, name, kind, top=False, hot=False, choices=None,
+    def __init__(self, name, kind, top_level=False, in_place=False, choices=None,
                  min_len=None, max_len=None, minimum=None, rule=None):
         self.name = name
         self.kind = kind  # str | int | bool | list | runtime_config
-        self.top = top
-        self.hot = hot
+        self.top_level = top_level
+        self.in_place = in_place
         self.choices = choices
         self.min_len = min_len
         self.max_len = max_len
@@ -40,14 +40,15 @@ class Field:
 
     def argument_spec(self):
         spec = {"str": dict(type="str"), "int": dict(type="int"), "bool": dict(type="bool"),
-                "list": dict(type="list", elements="str"), "runtime_config": dict(type="raw")}[self.kind]
+                # Items are checked here, not converted by Ansible, which would write a nested list as its repr.
+                "list": dict(type="list", elements="raw"), "runtime_config": dict(type="raw")}[self.kind]
         if self.choices:
             spec["choices"] = list(self.choices)
         return spec
 
     def read(self, detail):
         """The field's value in a job detail answer, as the option's type; None when unset."""
-        source = detail if self.top else (detail.get("job_config") or {})
+        source = detail if self.top_level else (detail.get("job_config") or {})
         return to_option_value(self, source.get(self.name))
 
     def to_api(self, value):
@@ -66,20 +67,20 @@ class Field:
         return None
 
 
-# The seed's request table, in its order. Limits are the seed's.
+# The update API's parameters, in the order of its reference page, with the limits it states.
 FIELDS = (
-    Field("name", "str", top=True, max_len=57),
-    Field("desc", "str", top=True, max_len=512),
-    Field("queue_name", "str", top=True, min_len=1, max_len=128),
+    Field("name", "str", top_level=True, max_len=57),
+    Field("desc", "str", top_level=True, max_len=512),
+    Field("queue_name", "str", top_level=True, min_len=1, max_len=128),
     Field("cu_number", "int", minimum=1),
     Field("manager_cu_number", "int", minimum=1),
     Field("parallel_number", "int", minimum=1),
     Field("log_enabled", "bool"),
-    Field("obs_bucket", "str", hot=True),
-    Field("smn_topic", "str", hot=True),
-    Field("main_class", "str", top=True),
-    Field("entrypoint_args", "str", top=True),
-    Field("restart_when_exception", "bool", hot=True),
+    Field("obs_bucket", "str", in_place=True),
+    Field("smn_topic", "str", in_place=True),
+    Field("main_class", "str", top_level=True),
+    Field("entrypoint_args", "str", top_level=True),
+    Field("restart_when_exception", "bool", in_place=True),
     Field("entrypoint", "str"),
     Field("dependency_jars", "list"),
     Field("dependency_files", "list"),
@@ -88,16 +89,16 @@ FIELDS = (
     Field("feature", "str", choices=("basic", "custom")),
     Field("flink_version", "str"),
     Field("image", "str"),
-    Field("resume_checkpoint", "bool", hot=True),
-    Field("resume_max_num", "int", hot=True, rule=(lambda v: v == -1 or v > 0, "-1 (unlimited) or greater than 0")),
-    Field("checkpoint_path", "str", hot=True),
+    Field("resume_checkpoint", "bool", in_place=True),
+    Field("resume_max_num", "int", in_place=True, rule=(lambda v: v == -1 or v > 0, "-1 (unlimited) or greater than 0")),
+    Field("checkpoint_path", "str", in_place=True),
     Field("runtime_config", "runtime_config"),
-    Field("job_type", "str", top=True, choices=("flink_jar_job",)),
+    Field("job_type", "str", top_level=True, choices=("flink_jar_job",)),
 )
 FIELDS_BY_NAME = dict((field.name, field) for field in FIELDS)
 
 JAR_JOB_TYPE = "flink_jar_job"
-# The seed's defaults, used when the job holds no value for them.
+# The API's defaults, used when the job holds no value for them.
 DEFAULT_CU_NUMBER = 2
 DEFAULT_MANAGER_CU_NUMBER = 1
 
@@ -106,11 +107,25 @@ def argument_spec():
     return dict((field.name, field.argument_spec()) for field in FIELDS)
 
 
-def _flink_value(value):
+SCALAR_HINT = ("Booleans are written as true/false, numbers as their decimal text, null as an empty string; "
+               "write anything else as a string")
+
+
+def _flink_value(key, value):
     # Flink configuration values are strings; YAML gives booleans and numbers.
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ValueError("runtime_config values must be single values, but %r holds a %s. %s." % (
+            key, "mapping" if isinstance(value, dict) else "list", SCALAR_HINT))
     return "" if value is None else str(value)
+
+
+def _flink_key(key):
+    if isinstance(key, (dict, list, tuple, set)) or key is None or str(key).strip() == "":
+        raise ValueError("runtime_config keys must be non-empty Flink configuration keys, such as "
+                         "taskmanager.memory.process.size.")
+    return str(key)
 
 
 def runtime_config_to_mapping(value):
@@ -128,9 +143,9 @@ def runtime_config_to_mapping(value):
                              "such as '[{\"key\": \"taskmanager.memory.process.size\", \"value\": \"8g\"}]'; "
                              "the string given is not JSON.")
     if isinstance(value, dict):
-        return dict((str(key), _flink_value(item)) for key, item in value.items())
+        return dict((_flink_key(key), _flink_value(key, item)) for key, item in value.items())
     if isinstance(value, list) and all(isinstance(item, dict) and "key" in item for item in value):
-        return dict((str(item["key"]), _flink_value(item.get("value"))) for item in value)
+        return dict((_flink_key(item["key"]), _flink_value(item["key"], item.get("value"))) for item in value)
     raise ValueError("runtime_config must be a mapping of Flink keys to values, or a list of "
                      "{key, value} entries as the API takes it; got %s." % type(value).__name__)
 
@@ -152,6 +167,12 @@ def to_option_value(field, value):
     if field.kind == "list":
         if isinstance(value, string_types):  # tolerate "a.jar,b.jar"
             return [item.strip() for item in value.split(",") if item.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("%s must be a list of package names, not a %s." % (field.name, type(value).__name__))
+        for item in value:
+            if isinstance(item, (dict, list, tuple, set, bool)) or item is None:
+                raise ValueError("%s must be a list of package names (strings), such as myGroup/test.jar; item %r "
+                                 "is a %s." % (field.name, item, type(item).__name__))
         return [str(item) for item in value]
     return str(value)
 
@@ -160,7 +181,7 @@ def is_empty(value):
     return value is None or value == "" or value == [] or value == {}
 
 
-def same(field, left, right):
+def values_equal(field, left, right):
     """Equal after normalising: null, "" and [] are all empty; an unset boolean reads false."""
     if field.kind == "bool":
         return bool(left) == bool(right)
@@ -198,14 +219,14 @@ def job_from_detail(detail):
 def changed_fields(current, desired):
     """Names of the options the user set whose value differs from the job's, in table order."""
     return [field.name for field in FIELDS
-            if field.name in desired and not same(field, current.get(field.name), desired[field.name])]
+            if field.name in desired and not values_equal(field, current.get(field.name), desired[field.name])]
 
 
 def request_body(desired, names):
     return dict((name, FIELDS_BY_NAME[name].to_api(desired[name])) for name in names)
 
 
-def merged_problems(merged, changes=None):
+def rules_broken(merged, changes=None):
     """Rules on the job as it would be after the update (current values with the user's applied).
 
     With ``changes``, only the rules that involve a changed option are checked: a rule broken by

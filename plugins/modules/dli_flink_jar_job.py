@@ -102,13 +102,13 @@ options:
       - Other packages the job depends on, uploaded to DLI's package management, for example V(myGroup/test.jar).
       - Compared in order. V([]) clears them.
     type: list
-    elements: str
+    elements: raw
   dependency_files:
     description:
       - Resource files the job depends on, uploaded to DLI's package management, for example V(myGroup/test.csv).
       - Compared in order. V([]) clears them.
     type: list
-    elements: str
+    elements: raw
   tm_cus:
     description:
       - Number of CUs of each task manager, at least 1. The API's default is V(1).
@@ -320,6 +320,7 @@ status:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
     REQUESTS_IMPORT_ERROR,
@@ -352,6 +353,7 @@ def main():
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
+    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None
@@ -359,9 +361,13 @@ def main():
         desired = desired_from_params(params)
         if params["wait_timeout"] < 0:
             raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
-        client = DliClient(params)
+        if params["allow_restart"] and params["wait_timeout"] < 1:
+            raise ValueError("allow_restart=true needs a wait_timeout of at least 1 second: a restart waits for the "
+                             "job to stop before it updates it.")
+        client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
+        redact = client.redact
     except (ValueError, ConfigError, CredentialsError) as exc:
-        failure = dict(msg=str(exc))
+        failure = dict(msg=redact(str(exc)))
     if failure:
         module.fail_json(changed=False, **failure)
 
@@ -374,12 +380,20 @@ def main():
         failure = dict(exc.extra, msg=exc.msg)
     except DliApiError as exc:
         failure = exc.result()
+    except ConfigError as exc:
+        failure = dict(msg="Flink job %s: %s" % (params["job_id"], exc))
+    for note in update.notes:
+        module.warn(redact(note))
     if failure:
-        module.fail_json(changed=update.wrote, **failure)
+        failure["msg"] = redact(failure["msg"])
+        module.fail_json(changed=update.wrote, actions=update.done, **failure)
 
     diff = result.pop("diff", None)
     if module._diff and diff:
         result["diff"] = diff
+    result["msg"] = "Flink job %s: %s%s." % (
+        params["job_id"], "would " if module.check_mode and result["actions"] else "",
+        ", then ".join(result["actions"]) or "no change")
     module.exit_json(**result)
 
 

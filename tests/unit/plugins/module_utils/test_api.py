@@ -12,15 +12,18 @@ import threading
 import time
 
 import pytest
+import requests
 import responses
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import api
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
+    AnswerLostError,
     ConfigError,
     DliApiError,
     DliClient,
+    LoginError,
+    RetryPolicy,
     resolve_endpoints,
-    retry_policy,
 )
 
 BASE = "https://dli.test.example.com"
@@ -49,19 +52,29 @@ def test_project_id_is_required():
         DliClient(dict(PARAMS, project_id=None))
 
 
-def test_retry_policy_is_jittered_exponential_and_honours_retry_after():
-    policy = retry_policy(5)
-    assert policy.total == 5 and policy.status == 5 and policy.connect == 5 and policy.read == 5
-    assert set(policy.status_forcelist) == {429, 500, 502, 503, 504}
-    assert policy.respect_retry_after_header and not policy.raise_on_status
-    assert policy.allowed_methods is None
-    assert policy.backoff_factor > 0
-    assert getattr(policy, "backoff_jitter", api.BACKOFF_JITTER) > 0
+def test_retry_policy_backoff_is_jittered_exponential_and_capped():
+    policy = RetryPolicy(5, 600, rand=lambda: 1.0)
+    assert [policy.backoff(n) for n in range(8)] == [1.0, 1.5, 2.5, 4.5, 8.5, 16.5, 20.5, 20.5]
+    assert RetryPolicy(5, 600, rand=lambda: 0.0).backoff(0) == 0.5
+    assert set(RetryPolicy.STATUSES) == {429, 500, 502, 503, 504}
+
+
+@pytest.mark.parametrize("header, seconds", [("3", 3.0), ("0", 0.0), ("-5", 0.0), ("1.5", 1.5), ("soon", None), ("", None)])
+def test_retry_after_is_read_as_seconds(header, seconds):
+    response = requests.Response()
+    response.headers["Retry-After"] = header
+    assert RetryPolicy.retry_after(response) == seconds
+
+
+def test_retry_after_as_an_http_date():
+    response = requests.Response()
+    response.headers["Retry-After"] = "Wed, 21 Oct 2015 07:28:00 GMT"  # in the past: no wait
+    assert RetryPolicy.retry_after(response) == 0.0
 
 
 def test_path_segments_are_quoted():
-    client = DliClient(dict(PARAMS, project_id="p/1"))
-    assert client.project_path("streaming", "jobs", 12) == "/v1.0/p%2F1/streaming/jobs/12"
+    client = DliClient(PARAMS)
+    assert client.project_path("streaming", "jobs", "a b/c") == "/v1.0/p1/streaming/jobs/a%20b%2Fc"
 
 
 @responses.activate
@@ -142,9 +155,11 @@ def test_password_login_failure_reports_iam_error():
                   json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})
     client = DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw-secret",
                             domain_name="d", iam_endpoint="https://iam.example.com"))
-    with pytest.raises(DliApiError) as excinfo:
+    with pytest.raises(LoginError) as excinfo:
         client.call("GET", "/v1.0/p1/a")
-    assert "POST /v3/auth/tokens failed: HTTP 401 401: The username or password is wrong." in excinfo.value.msg
+    assert excinfo.value.msg == (
+        "IAM login of user u at https://iam.example.com failed: POST /v3/auth/tokens failed: HTTP 401: "
+        "The username or password is wrong.")
     assert "pw-secret" not in excinfo.value.msg
 
 
@@ -160,6 +175,7 @@ def test_unreachable_endpoint_is_a_clear_failure():
     with pytest.raises(DliApiError) as excinfo:
         client.call("GET", "/v1.0/p1/x")
     assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionError" % port)
+    assert not excinfo.value.maybe_written
 
 
 class _Throttler(object):
@@ -204,7 +220,7 @@ def test_real_http_throttling_is_retried_then_succeeds():
 
 
 def test_real_http_persistent_503_reports_the_last_answer(monkeypatch):
-    monkeypatch.setattr(api, "BACKOFF_FACTOR", 0)
+    monkeypatch.setattr(RetryPolicy, "BACKOFF_FACTOR", 0)
     throttler = _Throttler(100, status=503)
     try:
         with pytest.raises(DliApiError) as excinfo:
@@ -255,17 +271,18 @@ class _SlowFirstAnswer(object):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-def test_a_lost_answer_is_retried_for_get_but_never_for_post(monkeypatch):
-    monkeypatch.setattr(api, "BACKOFF_FACTOR", 0)
-    slow = _SlowFirstAnswer(delay=1.0)
+def test_a_lost_answer_is_retried_for_get_but_never_for_a_write(monkeypatch):
+    monkeypatch.setattr(RetryPolicy, "BACKOFF_FACTOR", 0)
+    slow = _SlowFirstAnswer(delay=2.5)
     try:
-        client = DliClient(dict(PARAMS, endpoint=slow.url, timeout=0.3, max_retries=3))
+        client = DliClient(dict(PARAMS, endpoint=slow.url, timeout=1, max_retries=3))
         assert client.call("GET", "/v1.0/p1/streaming/jobs/1") == {"is_success": "true"}
-        with pytest.raises(DliApiError) as excinfo:
+        with pytest.raises(AnswerLostError) as excinfo:
             client.call("POST", "/v1.0/p1/streaming/jobs/stop", body={"job_ids": [1], "trigger_savepoint": False})
     finally:
         slow.server.shutdown()
     # The GET was sent again after its answer timed out; the stop was sent once: it may have stopped the job.
     assert slow.calls == {"GET": 2, "POST": 1}
-    assert excinfo.value.msg.startswith("POST /v1.0/p1/streaming/jobs/stop failed: could not reach")
-    assert "Timeout" in excinfo.value.msg
+    assert excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith("POST /v1.0/p1/streaming/jobs/stop was sent, but the answer was lost (")
+    assert excinfo.value.msg.endswith("it may have taken effect.")

@@ -39,12 +39,12 @@ def test_table_covers_the_seed_exactly_and_drives_the_argument_spec():
     assert list(spec) == SEED_FIELDS
     assert all("default" not in option for option in spec.values())
     assert spec["feature"] == {"type": "str", "choices": ["basic", "custom"]}
-    assert spec["dependency_jars"] == {"type": "list", "elements": "str"}
+    assert spec["dependency_jars"] == {"type": "list", "elements": "raw"}
     assert spec["runtime_config"] == {"type": "raw"}
 
 
 def test_hot_fields_are_the_notes_running_job_fields():
-    assert sorted(field.name for field in f.FIELDS if field.hot) == sorted([
+    assert sorted(field.name for field in f.FIELDS if field.in_place) == sorted([
         "smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path",
         "obs_bucket"])
 
@@ -96,7 +96,7 @@ def test_runtime_config_goes_to_the_api_as_a_json_string_in_order():
     ("cu_number", None, 2, False),
 ])
 def test_same_treats_empty_values_alike(name, left, right, equal):
-    assert f.same(f.FIELDS_BY_NAME[name], left, right) is equal
+    assert f.values_equal(f.FIELDS_BY_NAME[name], left, right) is equal
 
 
 def test_only_set_options_are_compared():
@@ -160,7 +160,7 @@ def _merged(**changes):
     (dict(manager_cu_number=2), "cu_number (2) must be greater than manager_cu_number (2)"),
 ])
 def test_rules_on_the_merged_job(changes, fragment):
-    problems = f.merged_problems(_merged(**changes))
+    problems = f.rules_broken(_merged(**changes))
     assert any(fragment in problem for problem in problems), problems
 
 
@@ -172,13 +172,13 @@ def test_rules_on_the_merged_job(changes, fragment):
     dict(),
 ])
 def test_valid_merged_jobs_pass(changes):
-    assert f.merged_problems(_merged(**changes)) == []
+    assert f.rules_broken(_merged(**changes)) == []
 
 
 def test_rules_apply_only_when_a_changed_option_is_involved():
     stored = _merged(feature="custom", image="org/img:1", flink_version="1.15")
-    assert f.merged_problems(stored, ["desc"]) == []
-    assert f.merged_problems(stored, ["flink_version"]) != []
-    assert f.merged_problems(_merged(log_enabled=True), ["parallel_number"]) == []
-    assert f.merged_problems(_merged(log_enabled=True), ["log_enabled"]) != []
-    assert f.merged_problems(_merged(cu_number=1), ["cu_number"]) != []
+    assert f.rules_broken(stored, ["desc"]) == []
+    assert f.rules_broken(stored, ["flink_version"]) != []
+    assert f.rules_broken(_merged(log_enabled=True), ["parallel_number"]) == []
+    assert f.rules_broken(_merged(log_enabled=True), ["log_enabled"]) != []
+    assert f.rules_broken(_merged(cu_number=1), ["cu_number"]) != []

@@ -379,14 +379,15 @@ def test_restart_without_wait_does_not_poll_after_the_start(capsys, http, fake_t
     assert fake_time.sleeps == []
 
 
-def test_restart_of_a_job_already_canceling_waits_without_stopping_it_again(capsys, http, fake_time):
+def test_a_job_someone_else_is_stopping_is_waited_for_updated_and_left_stopped(capsys, http, fake_time):
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_canceling"))
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
     http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True, wait=False))
-    assert sequence(http) == [GET, GET, PUT, RUN]
-    assert result["restarted"] is True
+    assert sequence(http) == [GET, GET, PUT]
+    assert result["restarted"] is False
+    assert result["actions"] == ["wait for the stop someone else started", "update parallel_number"]
+    assert result["job"]["status"] == "job_cancel_success"
 
 
 def test_restart_whose_update_fails_starts_the_job_again_unchanged(capsys, http):
@@ -476,7 +477,7 @@ def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
              json={"error_code": code, "error_msg": "The job does not exist"})
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
-    assert "Flink job 104 was not found in project p1" in result["msg"]
+    assert result["msg"].startswith("Flink job 104: not found in project p1 (GET /v1.0/p1/streaming/jobs/104 failed: ")
     assert result["error_code"] == code and result["status_code"] == status and result["request_id"] == "req-nf"
     assert result["changed"] is False
 
