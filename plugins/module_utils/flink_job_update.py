@@ -45,6 +45,9 @@ class JobUpdateError(Exception):
         self.msg = msg
         self.extra = result
 
+    def __str__(self):
+        return self.msg  # the message as it is now, with any context added after it was raised
+
 
 class Step:
     """One step of a plan. ``kind``: stop | wait_stopped | update | start | wait_running."""

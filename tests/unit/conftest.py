@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures shared by the unit tests: a job detail as the API answers it, and a fake clock."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+import pytest
+
+JOB_ID = 104
+JOB_UPDATE_TIME = 1578467395713
+TOP_LEVEL = ("job_id", "name", "desc", "queue_name", "job_type", "status", "status_desc", "main_class",
+             "entrypoint_args", "create_time", "update_time", "start_time")
+DETAIL = {
+    "job_id": JOB_ID, "name": "jptest", "desc": "", "queue_name": "flinktest",
+    "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
+    "main_class": None, "entrypoint_args": None,
+    "create_time": 1578466221525, "update_time": JOB_UPDATE_TIME, "start_time": None,
+    "job_config": {
+        "entrypoint": "FemaleInfoCollection.jar", "dependency_jars": ["myGroup/dep.jar"],
+        "dependency_files": ["myGroup/data.csv"], "cu_number": 2, "manager_cu_number": 1,
+        "parallel_number": 1, "tm_cus": 1, "tm_slot_num": 1, "log_enabled": False,
+        "obs_bucket": None, "smn_topic": None, "restart_when_exception": False,
+        "resume_checkpoint": False, "resume_max_num": -1, "checkpoint_path": None,
+        "runtime_config": "[{\"key\":\"k\",\"value\":\"v\"}]",
+        "feature": "basic", "flink_version": "1.15", "image": None,
+        "checkpoint_enabled": False, "checkpoint_mode": "exactly_once", "checkpoint_interval": 30,
+    },
+}
+
+
+def build_detail(**fields):
+    """The job detail of the API reference's example; ``fields`` replace values at the top level
+    or in job_config, wherever the field lives (an unknown name is a test error)."""
+    detail = copy.deepcopy(DETAIL)
+    for name, value in fields.items():
+        if name in TOP_LEVEL:
+            detail[name] = value
+        elif name in detail["job_config"]:
+            detail["job_config"][name] = value
+        else:
+            raise KeyError("not a field of the job detail answer: %s" % name)
+    return detail
+
+
+class FakeTime(object):
+    """A clock that moves only when slept on; records every sleep."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def job_detail():
+    return build_detail
+
+
+@pytest.fixture
+def clock():
+    return FakeTime()
