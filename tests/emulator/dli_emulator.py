@@ -224,6 +224,10 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, status, payload, content_type="application/json", extra_headers=None):
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.answered = status  # before writing: once a status line is out, no second answer may follow
+        if self.lose_answer:  # the request took effect, but its answer never reaches the client
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -231,10 +235,18 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (extra_headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        if self.trickle:  # a slow answer: the body one byte at a time
+            self.wfile.flush()
+            for index in range(len(data)):
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
+                time.sleep(self.trickle)
+            return
         self.wfile.write(data)
 
     def _handle(self):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
+        self.lose_answer, self.trickle = False, 0
         parts = urlsplit(self.path)
         self.route, self.query = parts.path, parts.query
         length = int(self.headers.get("Content-Length") or 0)
@@ -284,15 +296,21 @@ class Handler(BaseHTTPRequestHandler):
             code = ("APIGW.0308", "The request is throttled.") if fault["status"] == 429 else \
                 ("DLI.0999", "Internal error")
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else {}
-            self._answer(fault["status"], {"error_code": code[0], "error_msg": code[1]}, extra_headers=headers)
+            if fault.get("location"):
+                headers["Location"] = fault["location"]
+            payload = {"error_code": code[0], "error_msg": code[1]} if fault["status"] >= 400 else b""
+            self._answer(fault["status"], payload, extra_headers=headers)
             return True
         if fault.get("body") is not None:
-            self._answer(200, fault["body"].encode(), content_type="text/html")
+            self._answer(200, fault["body"].encode(), content_type=fault.get("content_type") or "text/html")
             return True
         if fault.get("is_success_false"):
             self._answer(200, {"is_success": False, "message": "Injected failure"})
             return True
-        return False  # a delay alone: go on normally
+        # Faults that let the request take effect, and then spoil its answer.
+        self.lose_answer = bool(fault.get("lose_answer"))
+        self.trickle = float(fault.get("trickle") or 0)
+        return False  # go on normally
 
     # -- authentication -------------------------------------------------------------------------
     def _authenticate(self):

@@ -47,7 +47,7 @@ def call(url, method, path, body=None, ak=emu.ACCESS_KEY, sk=emu.SECRET_KEY, dat
     request = SdkRequest(method=method, schema="http", host=host, resource_path=path, query_params=[],
                          header_params=headers, body=data)
     signed = Signer(BasicCredentials(ak, sk)).sign(request)
-    return requests.request(method, url + path, headers=signed.header_params, data=data or None)
+    return requests.request(method, url + path, headers=signed.header_params, data=data or None, allow_redirects=False)
 
 
 def job_path(job_id):
@@ -237,3 +237,38 @@ def test_bad_checkpoint_values_are_refused(url, body):
                                ("POST", CREATE_PATH, dict(body, name="new-job", queue_name="q"))):
         answer = call(url, method, path, sent)
         assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", (method, answer.text)
+
+
+def fault(url, **spec):
+    requests.post(url + "/_emulator/faults", json=spec).raise_for_status()
+
+
+def test_a_lost_answer_takes_effect_but_never_arrives(url):
+    fault(url, method="PUT", path_contains="flink-jobs", lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "PUT", put_path(1001), {"parallel_number": 7})
+    stored = requests.get(url + "/_emulator/jobs/1001").json()
+    assert stored["job_config"]["parallel_number"] == 7
+    assert [entry["status"] for entry in requests.get(url + "/_emulator/requests").json()] == [200]
+
+
+def test_a_redirect_fault_answers_3xx_with_its_location(url):
+    fault(url, method="PUT", status=302, location="http://elsewhere.example/")
+    answer = call(url, "PUT", put_path(1001), {"parallel_number": 7})
+    assert answer.status_code == 302 and answer.headers["Location"] == "http://elsewhere.example/"
+    assert requests.get(url + "/_emulator/jobs/1001").json()["job_config"]["parallel_number"] != 7
+
+
+def test_a_malformed_body_fault_answers_200_with_that_body_and_type(url):
+    fault(url, method="GET", body="[1]", content_type="application/json")
+    answer = call(url, "GET", job_path(1001))
+    assert answer.status_code == 200 and answer.json() == [1]
+    assert answer.headers["Content-Type"] == "application/json"
+
+
+def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
+    fault(url, method="GET", trickle=0.01)
+    started = time.monotonic()
+    answer = call(url, "GET", job_path(1001))
+    assert answer.json()["job_detail"]["job_id"] == 1001
+    assert time.monotonic() - started >= 0.01 * len(answer.content) * 0.9
