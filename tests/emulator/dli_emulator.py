@@ -501,6 +501,9 @@ class Handler(BaseHTTPRequestHandler):
                 job_id = int(match.group(1))
                 job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
                 changes = dict(self.body or {})
+                then = changes.pop("then", None)  # [status, seconds]: someone else's stop or start under way
+                if then:
+                    job["_meta"]["pending"] = (then[0], time.time() + float(then[1]))
                 job["job_config"].update(changes.pop("job_config", {}) or {})
                 job.update(changes)
                 state.jobs[job_id] = job

@@ -272,3 +272,10 @@ def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
     answer = call(url, "GET", job_path(1001))
     assert answer.json()["job_detail"]["job_id"] == 1001
     assert time.monotonic() - started >= 0.01 * len(answer.content) * 0.9
+
+
+def test_a_control_put_can_start_someone_elses_stop(url):
+    requests.put(url + "/_emulator/jobs/1002", json={"status": "job_canceling", "then": ["job_cancel_success", 0.2]})
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_canceling"
+    time.sleep(0.3)
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_cancel_success"
