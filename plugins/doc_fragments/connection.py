@@ -20,12 +20,13 @@ options:
     type: str
   project_id:
     description:
-      - ID of the project the DLI jobs belong to.
+      - ID of the project the DLI jobs belong to: letters, digits, V(-) and V(_) only, up to 64 characters.
       - Required. If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
     type: str
   endpoint:
     description:
-      - Base URL of the DLI API, without a path.
+      - Base URL of the DLI API, C(scheme://host[:port]), without a path, query or user information
+        (C(user:password@)); anything else is refused before any request.
       - Defaults to C(https://dli.{region}.{cloud}).
       - If not set, the value of the E(HW_DLI_ENDPOINT) environment variable is used.
     type: str
@@ -72,33 +73,47 @@ options:
     type: str
   iam_endpoint:
     description:
-      - Base URL of IAM, for O(user_name)/O(password) login. A trailing C(/v3) is accepted.
+      - Base URL of IAM, for O(user_name)/O(password) login. A trailing C(/v3) is accepted; any other path,
+        a query or user information is refused.
       - Defaults to C(https://iam.{region}.{cloud}).
       - If not set, the value of the E(HW_AUTH_URL) environment variable is used.
     type: str
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the endpoints. Set to V(false) only for a test endpoint you trust.
+      - V(false) always holds, whatever E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) say.
     type: bool
     default: true
   ca_path:
     description:
-      - A CA bundle (PEM file) to verify the endpoints' certificates with, instead of the system's.
+      - A CA bundle (PEM file, or a directory prepared with C(c_rehash)) to verify the endpoints' certificates
+        with, instead of the system's. A path that does not exist is an error.
+      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the bundle of C(certifi).
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds one HTTP request may take as a whole, from connecting to the last byte of the answer. At least V(1).
+      - Also the least time the retries of one call may wait in all (see O(max_retries)).
     type: int
     default: 30
   max_retries:
     description:
-      - How often a request is retried after HTTP 429, HTTP 5xx or a connection error, with jittered
-        exponential backoff, honouring C(Retry-After). V(0) disables retries.
-      - A POST (stop, start, IAM login) whose answer was lost after it was sent is not retried, since it may
-        have taken effect.
+      - How often a request is retried after HTTP 429, HTTP 5xx or a connection that could not be made, with
+        jittered exponential backoff (0.5, 1, 2, 4 ... seconds, at most 20), or after the C(Retry-After) the
+        service asks for. V(0) disables retries. Every retry is signed afresh.
+      - The waits of one call are bounded by the longer of O(timeout) and, in modules that have it, C(wait_timeout).
+        A C(Retry-After) longer than that fails at once, with the service's C(Retry-After) in the message.
+      - A write (update, stop, start) whose answer was lost after it was sent (a read timeout, a dropped connection,
+        a gateway's HTTP 502 or 504) is never sent again blindly; the job is read back, and judged by what it holds.
     type: int
     default: 5
 notes:
+  - "Secrets (O(secret_key), O(security_token), O(auth_token), O(password) and a token obtained by login) never
+    appear in a message or result, in any form: as they are, escaped or URL-encoded. Header values
+    (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
+    and refused if they still hold a space, a control character or a non-ASCII character."
+  - "C(~/.netrc) and E(NETRC) are never read, so they cannot replace the request signature. Proxies are taken
+    from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY)."
   - "Credentials: the first complete set wins: O(auth_token); O(access_key) + O(secret_key) (+ O(security_token));
     O(user_name) + O(password) + O(domain_name). The environment variables are those of the Huawei Cloud
     Terraform provider, so one shell set-up serves both."

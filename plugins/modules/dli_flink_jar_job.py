@@ -21,6 +21,11 @@ description:
   - A running job takes only O(smn_topic), O(restart_when_exception), O(resume_checkpoint), O(resume_max_num),
     O(checkpoint_path) and O(obs_bucket) in place. Any other change needs a restart, which the module
     does only with O(allow_restart=true).
+  - A job that someone else is already stopping (C(job_canceling)) is waited for, updated, and left stopped,
+    as they meant; the module never starts a job it did not stop itself.
+  - The module first plans the ordered steps (RV(actions)); check mode returns the plan, a normal run carries it out.
+  - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
+    read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
 author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
@@ -31,7 +36,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the job and reports whether it would change, and the predicted RV(job). Writes, stops and starts nothing.
+      - Reads the job and reports whether it would change, the planned RV(actions) and the predicted RV(job).
+        Writes, stops and starts nothing.
   diff_mode:
     support: full
     details:
@@ -100,12 +106,14 @@ options:
   dependency_jars:
     description:
       - Other packages the job depends on, uploaded to DLI's package management, for example V(myGroup/test.jar).
+      - Each item is a package name, a string; a nested list or a mapping is refused.
       - Compared in order. V([]) clears them.
     type: list
     elements: raw
   dependency_files:
     description:
       - Resource files the job depends on, uploaded to DLI's package management, for example V(myGroup/test.csv).
+      - Each item is a file name, a string; a nested list or a mapping is refused.
       - Compared in order. V([]) clears them.
     type: list
     elements: raw
@@ -153,6 +161,8 @@ options:
         Flink configuration for the job, as a mapping of Flink keys to values (recommended), or as the API's JSON
         string C([{"key": "k", "value": "v"}]).
       - Compared as a mapping, values as strings (V(true) and V("true") are the same). V({}) clears it.
+      - Values are single values, written as the API stores them, as strings; booleans as V(true)/V(false),
+        numbers as their decimal text, V(null) as an empty string. A nested mapping or list is refused.
       - The whole mapping is compared and sent, so keys you leave out are removed from the job.
     type: raw
   job_type:
@@ -166,6 +176,9 @@ options:
       - It stops with a savepoint when O(resume_checkpoint) is V(true) (the job's value, or yours if you change it), waits for the stop, updates,
         and starts the job again, resuming from that savepoint.
       - When V(false), such a change to a running job fails, naming the options, and nothing is written.
+      - Needs a O(wait_timeout) of at least V(1).
+      - If the stop or the start is refused or its answer is lost, the job is read back; a job that someone else
+        stopped or started meanwhile is reported as such, with its RV(status).
     type: bool
     default: false
   wait:
@@ -175,7 +188,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for a restart (the stop, and with O(wait=true) the start).
+      - Seconds to wait for a restart (the stop, and with O(wait=true) the start), at least V(1) with O(allow_restart=true).
+      - Also bounds how long the retries of one call may wait (see O(max_retries)).
     type: int
     default: 600
 seealso:
@@ -231,7 +245,8 @@ changed:
 update_time:
   description:
     - Time of the job's last update, in milliseconds since the epoch.
-    - The update's when the job was updated, the job's own when nothing changed or in check mode.
+    - The time the update answered with when the job was updated; the job's stored time when nothing changed,
+      in check mode, or when a lost answer was judged by reading the job back.
   returned: success
   type: int
   sample: 1516952770835
@@ -239,6 +254,21 @@ restarted:
   description: Whether the job was (or, in check mode, would be) stopped and started again to apply the update.
   returned: success
   type: bool
+actions:
+  description:
+    - The ordered steps the task carried out or, in check mode, would carry out. Empty when nothing changes.
+    - Each is one of V(update <options>), V(stop), V(stop with savepoint), V(wait until stopped),
+      V(wait for the stop someone else started), V(start), V(start from savepoint), V(wait until running).
+    - On failure, the steps that were completed before it.
+  returned: always
+  type: list
+  elements: str
+  sample: [stop with savepoint, wait until stopped, update parallel_number, start from savepoint, wait until running]
+msg:
+  description: What the task did, or in check mode would do, in one line.
+  returned: always
+  type: str
+  sample: "Flink job 1001: update parallel_number."
 job:
   description:
     - The job after the update (predicted in check mode), keyed by the option names, plus RV(job.job_id),
