@@ -167,7 +167,9 @@ options:
     type: raw
   job_type:
     description:
-      - Type of the job. Only V(flink_jar_job) is allowed; a job of another type is refused in any case.
+      - Type of the job, a parameter of the update API. Only V(flink_jar_job) is allowed.
+      - It exists because the API takes it; setting it changes nothing, since the module reads the job first and
+        refuses a job of another type (such as a Flink SQL job) before anything is written, whether or not this is set.
     type: str
     choices: [flink_jar_job]
   allow_restart:

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import re
 
 import pytest
 
@@ -43,10 +45,37 @@ def test_table_covers_the_seed_exactly_and_drives_the_argument_spec():
     assert spec["runtime_config"] == {"type": "raw"}
 
 
-def test_hot_fields_are_the_notes_running_job_fields():
-    assert sorted(field.name for field in f.FIELDS if field.in_place) == sorted([
-        "smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path",
-        "obs_bucket"])
+IN_PLACE = ["smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path",
+            "obs_bucket"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+
+
+def test_in_place_fields_are_those_a_running_job_takes():
+    assert sorted(field.name for field in f.FIELDS if field.in_place) == sorted(IN_PLACE)
+
+
+def _read(*path):
+    with open(os.path.join(ROOT, *path)) as handle:
+        return handle.read()
+
+
+def _paragraph_after(text, marker, end):
+    start = text.index(marker)
+    return text[start:text.index(end, start + len(marker))]
+
+
+def test_every_document_and_the_emulator_name_the_in_place_fields_of_the_table():
+    """The field table is the one source: a document or the emulator that disagrees fails here."""
+    table = sorted(field.name for field in f.FIELDS if field.in_place)
+    module_doc = _paragraph_after(_read("plugins", "modules", "dli_flink_jar_job.py"), "A running job takes only", "in place")
+    readme = _paragraph_after(_read("README.md"), "A running job takes", "in place")
+    guide = _paragraph_after(_read("docs", "docsite", "rst", "guide.rst"), "A running job takes only these options",
+                             "code-block")
+    emulator = re.search(r"^HOT = \(([^)]*)\)", _read("tests", "emulator", "dli_emulator.py"), re.M).group(1)
+    assert sorted(re.findall(r"O\((\w+)\)", module_doc)) == table
+    assert sorted(re.findall(r"`(\w+)`", readme)) == table
+    assert sorted(re.findall(r"#module:(\w+)`", guide)) == table
+    assert sorted(re.findall(r'"(\w+)"', emulator)) == table
 
 
 def test_job_from_detail_reads_top_level_and_job_config():
