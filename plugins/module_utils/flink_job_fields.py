@@ -94,6 +94,8 @@ FIELDS = (
     Field("checkpoint_path", "str", in_place=True),
     Field("runtime_config", "runtime_config"),
     Field("job_type", "str", top_level=True, choices=("flink_jar_job",)),
+    # Beyond the reference page's table: parameters the API's update body takes too.
+    Field("checkpoint_enabled", "bool"),
 )
 FIELDS_BY_NAME = dict((field.name, field) for field in FIELDS)
 

@@ -172,6 +172,10 @@ options:
         refuses a job of another type (such as a Flink SQL job) before anything is written, whether or not this is set.
     type: str
     choices: [flink_jar_job]
+  checkpoint_enabled:
+    description:
+      - Whether the job takes checkpoints. A running job needs a restart to change it.
+    type: bool
   allow_restart:
     description:
       - Whether the module may stop and start a running job to apply options a running job does not take in place.
@@ -308,6 +312,7 @@ job:
     runtime_config:
       taskmanager.memory.process.size: 8g
     job_type: flink_jar_job
+    checkpoint_enabled: false
   contains:
     job_id:
       description: ID of the job.

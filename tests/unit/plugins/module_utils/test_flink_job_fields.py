@@ -20,6 +20,7 @@ SEED_FIELDS = [
     "dependency_jars", "dependency_files", "tm_cus", "tm_slot_num", "feature", "flink_version", "image",
     "resume_checkpoint", "resume_max_num", "checkpoint_path", "runtime_config", "job_type",
 ]
+EXTRA_FIELDS = ["checkpoint_enabled"]
 
 DETAIL = {
     "job_id": 104, "name": "jptest", "desc": "", "queue_name": "flinktest", "job_type": "flink_jar_job",
@@ -36,9 +37,10 @@ DETAIL = {
 
 
 def test_table_covers_the_seed_exactly_and_drives_the_argument_spec():
-    assert [field.name for field in f.FIELDS] == SEED_FIELDS
+    assert [field.name for field in f.FIELDS] == SEED_FIELDS + EXTRA_FIELDS
     spec = f.argument_spec()
-    assert list(spec) == SEED_FIELDS
+    assert list(spec) == SEED_FIELDS + EXTRA_FIELDS
+    assert spec["checkpoint_enabled"] == {"type": "bool"}
     assert all("default" not in option for option in spec.values())
     assert spec["feature"] == {"type": "str", "choices": ["basic", "custom"]}
     assert spec["dependency_jars"] == {"type": "list", "elements": "raw"}
@@ -84,7 +86,8 @@ def test_job_from_detail_reads_top_level_and_job_config():
     assert job["cu_number"] == 2  # a number sent as a string is read as an integer
     assert job["runtime_config"] == {"k": "v", "n": "4"}
     assert job["main_class"] is None and job["dependency_files"] is None
-    assert set(job) == set(SEED_FIELDS)
+    assert set(job) == set(SEED_FIELDS + EXTRA_FIELDS)
+    assert job["checkpoint_enabled"] is None  # not in this answer: read as unset, compared as false
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -211,3 +214,13 @@ def test_rules_apply_only_when_a_changed_option_is_involved():
     assert f.rules_broken(_merged(log_enabled=True), ["parallel_number"]) == []
     assert f.rules_broken(_merged(log_enabled=True), ["log_enabled"]) != []
     assert f.rules_broken(_merged(cu_number=1), ["cu_number"]) != []
+
+
+def test_checkpoint_enabled_is_read_from_job_config_compared_and_sent():
+    detail = dict(DETAIL, job_config=dict(DETAIL["job_config"], checkpoint_enabled=False))
+    current = f.job_from_detail(detail)
+    assert current["checkpoint_enabled"] is False
+    desired = f.desired_from_params({"checkpoint_enabled": "yes"})
+    assert f.changed_fields(current, desired) == ["checkpoint_enabled"]
+    assert f.request_body(desired, ["checkpoint_enabled"]) == {"checkpoint_enabled": True}
+    assert f.changed_fields(current, f.desired_from_params({"checkpoint_enabled": False})) == []
