@@ -64,6 +64,9 @@ PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # An IAM token is renewed this long before it expires.
 TOKEN_RENEWAL_MARGIN = 300
+# How much longer than ``timeout`` one exchange may take as a whole: enough for requests' own connect
+# timeout to come first, so a connection that could not be made is known as such (nothing was sent).
+EXCHANGE_GRACE = 0.5
 
 
 def _option_spec(name, **spec):
@@ -122,6 +125,9 @@ class DliApiError(Exception):
         return dict(msg=self.msg, status_code=self.status_code, error_code=self.error_code,
                     request_id=self.request_id)
 
+    def __str__(self):
+        return self.msg  # the message as it is now, with any context added after it was raised
+
 
 class AnswerLostError(DliApiError):
     """A write was sent, but its answer was lost (a read timeout, a dropped connection, a gateway's
@@ -166,7 +172,8 @@ def _base_url(option, url, allowed_paths=("", "/")):
     except UnicodeError:
         raise ConfigError("%s (%s) must have an ASCII host name (write an international name in its xn-- form)."
                           % (option, env))
-    return "%s://%s" % (parts.scheme, parts.netloc if port is None else "%s:%s" % (parts.hostname, port))
+    host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname  # an IPv6 address
+    return "%s://%s" % (parts.scheme, parts.netloc if port is None else "%s:%s" % (host, port))
 
 
 def resolve_endpoints(params):
@@ -270,13 +277,14 @@ class DliClient:
     def __init__(self, params, retry_budget=600, sleep=time.sleep, clock=time.monotonic):
         params = dict(params)
         self.redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
-        clean_header_options(params)
-        self.project_id = params.get("project_id")
+        # Checked before the header options, so that any odd project_id is a ConfigError.
+        self.project_id = (params.get("project_id") or "").strip()
         if not self.project_id:
             raise ConfigError("project_id is required (option project_id or environment variable HW_PROJECT_ID).")
         if not PROJECT_ID.match(self.project_id):
             raise ConfigError("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
                               "up to 64 characters.")
+        clean_header_options(params)
         self.credentials = credentials_from_params(params)
         self.endpoint, self.iam_endpoint = resolve_endpoints(params)
         if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
@@ -345,7 +353,7 @@ class DliClient:
         worker = threading.Thread(target=exchange, name="dli-http")
         worker.daemon = True
         worker.start()
-        worker.join(self.timeout)
+        worker.join(self.timeout + EXCHANGE_GRACE)
         if worker.is_alive():
             raise _Lost("no whole answer within timeout=%s seconds" % self.timeout)
         if "response" in outcome:
@@ -490,7 +498,7 @@ class DliClient:
         result, request_id = self._decode(response, method, path)
         self.check_success(result, method, path, response.status_code, request_id)
         if not isinstance(result, expect):
-            raise DliApiError("%s %s answered HTTP %s with %s where a JSON %s was expected%s." % (
+            raise DliApiError("%s %s answered HTTP %s with %s where %s was expected%s." % (
                 method, path, response.status_code, _json_kind(result), _json_kind(expect()),
                 request_id_tail(request_id)), method=method, path=path, status_code=response.status_code,
                 request_id=request_id)

@@ -1,35 +1,227 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The HTTP client: endpoints, retry policy, errors and authentication headers."""
+"""The HTTP client: endpoints, ``RetryPolicy``, errors, authentication headers, and the hardening
+guarantees: no secret in any message, TLS and .netrc independent of the environment, bounded
+Retry-After, every try signed afresh, lost write answers never resent, odd answers refused.
+
+HTTP is stubbed with ``responses``, or served for real on 127.0.0.1 where sockets matter (timeouts,
+dropped connections, TLS, .netrc, trickling answers). Waits between tries go to a fake clock.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import collections
+import contextlib
 import json
+import shutil
+import select
 import socket
+import ssl
+import subprocess
 import threading
 import time
+from datetime import datetime, timedelta, timezone
+
+try:
+    from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+except ImportError:  # pragma: no cover
+    from urllib import quote, quote_plus  # type: ignore
+    from urlparse import parse_qsl, urlsplit  # type: ignore
 
 import pytest
 import requests
 import responses
 
-from ansible_collections.hwcloud.dli.plugins.module_utils import api
+from ansible_collections.hwcloud.dli.plugins.module_utils import auth
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     AnswerLostError,
     ConfigError,
+    CredentialsError,
     DliApiError,
     DliClient,
     LoginError,
     RetryPolicy,
     resolve_endpoints,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import REDACTED, secret_forms
 
 BASE = "https://dli.test.example.com"
+PATH = "/v1.0/p1/x"
+URL = BASE + PATH
 PARAMS = dict(project_id="p1", endpoint=BASE, access_key="AK", secret_key="SECRET-SK", timeout=5,
               max_retries=2, validate_certs=True)
+IAM = "https://iam.example.com"
+IAM_TOKENS = IAM + "/v3/auth/tokens"
+PASSWORD_PARAMS = dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw-secret",
+                       domain_name="d", iam_endpoint=IAM + "/v3")
+OK = {"is_success": "true"}
 
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch):
+    """The loopback servers are reached directly, whatever proxy the shell running the tests sets."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mocked():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def _client(clock, retry_budget=600, **options):
+    """A client whose waits go to the fake ``clock``, with backoff without jitter (0.5, 1, 2 ...)."""
+    client = DliClient(dict(PARAMS, **options), retry_budget=retry_budget, sleep=clock.sleep, clock=clock.clock)
+    client.retry.rand = lambda: 0.0
+    return client
+
+
+def _quick(client, timeout=0.3):
+    """The client with a timeout below the option's 1-second minimum: a timeout test then takes a third of a second."""
+    client.timeout = timeout
+    return client
+
+
+def _sdk_authorization(request, access_key="AK", secret_key="SECRET-SK"):
+    """The Authorization the official SDK's Signer computes for the headers the request signed."""
+    signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
+    sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+    credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
+    signed = request.headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+    parts = urlsplit(request.url)
+    sdk = sdk_request.SdkRequest(
+        method=request.method, schema=parts.scheme, host=parts.netloc, resource_path=parts.path,
+        query_params=parse_qsl(parts.query), body=request.body or b"",
+        header_params=dict((name, value) for name, value in request.headers.items() if name.lower() in signed))
+    return signer.Signer(credentials.BasicCredentials(access_key, secret_key)).sign(sdk).header_params["Authorization"]
+
+
+# -- loopback servers ------------------------------------------------------------------------------
+
+Request = collections.namedtuple("Request", "method path headers body")
+
+
+class _Loopback(object):
+    """A real HTTP(S) server on 127.0.0.1, port 0, in a thread. ``answer(handler, number)`` answers the
+    request ``number`` (from 1), or returns without answering: the connection then closes unanswered.
+    Every request is recorded, after its body was read, in ``requests``."""
+
+    def __init__(self, answer, tls=None):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        state = self
+        self.requests = []
+        self.release = threading.Event()  # set at shutdown: held and trickling answers end
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with lock:
+                    state.requests.append(Request(self.command, self.path,
+                                                  requests.structures.CaseInsensitiveDict(self.headers.items()), body))
+                    number = len(state.requests)
+                try:
+                    answer(self, number)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client has given up on this answer
+
+            do_GET = do_PUT = do_POST = do_DELETE = _any
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.loopback = self
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = "%s://127.0.0.1:%s" % ("https" if tls else "http", self.server.server_address[1])
+
+    def calls(self):
+        return [(request.method, request.path) for request in self.requests]
+
+
+@contextlib.contextmanager
+def loopback(answer, tls=None):
+    server = _Loopback(answer, tls)
+    thread = threading.Thread(target=server.server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.server.shutdown()
+        server.server.server_close()
+        thread.join(5)
+
+
+def send_json(handler, status=200, body=None, headers=()):
+    data = json.dumps(OK if body is None else body).encode()
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def answer_ok(handler, number):
+    send_json(handler)
+
+
+def drop(handler, number):
+    """The request was read whole; the connection is closed without a byte of answer."""
+
+
+def hold(handler, number):
+    """The request was read whole; no answer comes until the test ends."""
+    handler.server.loopback.release.wait(10)
+
+
+def trickle(handler, number):
+    """Status line and headers at once, then the body one byte every 0.3 seconds (about 12 seconds)."""
+    body = json.dumps({"is_success": "true", "pad": "x" * 16}).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for index in range(len(body)):
+        if handler.server.loopback.release.wait(0.3):
+            return
+        handler.wfile.write(body[index:index + 1])
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    """(cert, key): a self-signed certificate for 127.0.0.1, made with the openssl command."""
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert],
+                   check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return cert, key
+
+
+@pytest.fixture
+def unrelated_bundle():
+    return pytest.importorskip("certifi").where()
+
+
+# -- endpoints, paths, retry policy ------------------------------------------------------------
 
 @pytest.mark.parametrize("params, expected", [
     (dict(region="cn-north-4"), ("https://dli.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com")),
@@ -37,6 +229,7 @@ PARAMS = dict(project_id="p1", endpoint=BASE, access_key="AK", secret_key="SECRE
     (dict(region="eu-de", cloud="otc.t-systems.com"), ("https://dli.eu-de.otc.t-systems.com", "https://iam.eu-de.otc.t-systems.com")),
     (dict(endpoint="http://127.0.0.1:8080/", iam_endpoint="http://127.0.0.1:8080/v3"), ("http://127.0.0.1:8080", "http://127.0.0.1:8080")),
     (dict(region="r", iam_endpoint="https://iam.myhuaweicloud.com/v3/"), ("https://dli.r.myhuaweicloud.com", "https://iam.myhuaweicloud.com")),
+    (dict(endpoint="http://[::1]:8080", iam_endpoint="https://[2001:db8::1]/v3"), ("http://[::1]:8080", "https://[2001:db8::1]")),
 ])
 def test_endpoints(params, expected):
     assert resolve_endpoints(params) == expected
@@ -52,7 +245,7 @@ def test_project_id_is_required():
         DliClient(dict(PARAMS, project_id=None))
 
 
-def test_retry_policy_backoff_is_jittered_exponential_and_capped():
+def test_backoff_is_jittered_exponential_and_capped():
     policy = RetryPolicy(5, 600, rand=lambda: 1.0)
     assert [policy.backoff(n) for n in range(8)] == [1.0, 1.5, 2.5, 4.5, 8.5, 16.5, 20.5, 20.5]
     assert RetryPolicy(5, 600, rand=lambda: 0.0).backoff(0) == 0.5
@@ -77,158 +270,125 @@ def test_path_segments_are_quoted():
     assert client.project_path("streaming", "jobs", "a b/c") == "/v1.0/p1/streaming/jobs/a%20b%2Fc"
 
 
-@responses.activate
-def test_signed_call_headers():
-    responses.add(responses.GET, BASE + "/v1.0/p1/streaming/jobs/1", json={"is_success": "true"})
+# -- headers, bodies, errors -------------------------------------------------------------------
+
+def test_signed_call_headers(mocked):
+    mocked.add(responses.GET, BASE + "/v1.0/p1/streaming/jobs/1", json=OK)
     DliClient(PARAMS).call("GET", "/v1.0/p1/streaming/jobs/1")
-    headers = responses.calls[0].request.headers
+    headers = mocked.calls[0].request.headers
     assert headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date,")
     assert headers["X-Project-Id"] == "p1" and headers["Host"] == "dli.test.example.com"
     assert "Content-Type" not in headers
+    assert headers["Authorization"] == _sdk_authorization(mocked.calls[0].request)
 
 
-@responses.activate
-def test_body_is_signed_json():
-    responses.add(responses.PUT, BASE + "/v1.0/p1/x", json={"is_success": True})
-    DliClient(PARAMS).call("PUT", "/v1.0/p1/x", {"b": 1, "a": "x"})
-    request = responses.calls[0].request
-    assert json.loads(request.body) == {"a": "x", "b": 1}
+def test_body_is_signed_json(mocked):
+    mocked.add(responses.PUT, URL, json={"is_success": True})
+    DliClient(PARAMS).call("PUT", PATH, {"b": 1, "a": "x"})
+    request = mocked.calls[0].request
+    assert request.body == b'{"a":"x","b":1}'
     assert request.headers["Content-Type"] == "application/json"
     assert "content-type;host;x-project-id;x-sdk-date" in request.headers["Authorization"]
+    assert request.headers["Authorization"] == _sdk_authorization(request)
 
 
-@responses.activate
-def test_error_carries_status_code_request_id_and_no_secret():
-    responses.add(responses.PUT, BASE + "/v1.0/p1/x", status=400, headers={"X-Request-Id": "req-42"},
-                  json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
+def test_error_carries_status_code_request_id_and_no_secret(mocked):
+    mocked.add(responses.PUT, URL, status=400, headers={"X-Request-Id": "req-42"},
+               json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
     with pytest.raises(DliApiError) as excinfo:
-        DliClient(PARAMS).call("PUT", "/v1.0/p1/x", {"a": 1})
+        DliClient(PARAMS).call("PUT", PATH, {"a": 1})
     error = excinfo.value
     assert error.msg == "PUT /v1.0/p1/x failed: HTTP 400 DLI.0001: Parameter check failed (request id req-42)"
     assert error.result() == dict(msg=error.msg, status_code=400, error_code="DLI.0001", request_id="req-42")
     assert "SECRET-SK" not in repr(error.__dict__)
+    assert len(mocked.calls) == 1
 
 
-@responses.activate
-def test_non_json_answer_is_a_clear_failure():
-    responses.add(responses.GET, BASE + "/v1.0/p1/x", body="<html>gateway</html>", content_type="text/html")
-    with pytest.raises(DliApiError, match=r"GET /v1.0/p1/x failed: HTTP 200 with a body that is not JSON \(text/html\)"):
-        DliClient(PARAMS).call("GET", "/v1.0/p1/x")
-
-
-@responses.activate
-def test_is_success_false_on_200_is_a_failure():
-    responses.add(responses.POST, BASE + "/v1.0/p1/streaming/jobs/run",
-                  json=[{"is_success": "false", "message": "Job 7 is running"}])
-    with pytest.raises(DliApiError, match="is_success is false: Job 7 is running"):
-        DliClient(PARAMS).call("POST", "/v1.0/p1/streaming/jobs/run", {"job_ids": [7]})
-
-
-@responses.activate
-def test_apigw_401():
-    responses.add(responses.GET, BASE + "/v1.0/p1/x", status=401,
-                  json={"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"})
+def test_non_json_answer_is_a_clear_one_line_failure(mocked):
+    mocked.add(responses.GET, URL, body="<html>\n<p>gateway</p>\n</html>", content_type="text/html")
     with pytest.raises(DliApiError) as excinfo:
-        DliClient(PARAMS).call("GET", "/v1.0/p1/x")
+        DliClient(PARAMS).call("GET", PATH)
+    assert excinfo.value.msg == ("GET /v1.0/p1/x failed: HTTP 200 with a body that is not JSON (text/html): "
+                                 "'<html> <p>gateway</p> </html>'")
+
+
+def test_is_success_false_on_200_is_a_failure(mocked):
+    mocked.add(responses.POST, BASE + "/v1.0/p1/streaming/jobs/run",
+               json=[{"is_success": "false", "message": "Job 7 is running"}])
+    with pytest.raises(DliApiError, match="is_success is false: Job 7 is running"):
+        DliClient(PARAMS).call("POST", "/v1.0/p1/streaming/jobs/run", {"job_ids": [7]}, expect=list)
+
+
+def test_apigw_401(mocked):
+    mocked.add(responses.GET, URL, status=401,
+               json={"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"})
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(PARAMS).call("GET", PATH)
     assert excinfo.value.error_code == "APIGW.0301" and excinfo.value.status_code == 401
+    assert len(mocked.calls) == 1  # a 401 is not tried again
 
 
-@responses.activate
-def test_password_login_once_then_token():
-    responses.add(responses.POST, "https://iam.example.com/v3/auth/tokens", status=201,
-                  headers={"X-Subject-Token": "issued-token"}, json={"token": {}})
-    responses.add(responses.GET, BASE + "/v1.0/p1/a", json={"is_success": "true"})
-    responses.add(responses.GET, BASE + "/v1.0/p1/b", json={"is_success": "true"})
-    client = DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw",
-                            domain_name="d", iam_endpoint="https://iam.example.com/v3"))
+def test_password_login_once_then_token(mocked):
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": "issued-token"}, json={"token": {}})
+    mocked.add(responses.GET, BASE + "/v1.0/p1/a", json=OK)
+    mocked.add(responses.GET, BASE + "/v1.0/p1/b", json=OK)
+    client = DliClient(PASSWORD_PARAMS)
     client.call("GET", "/v1.0/p1/a")
     client.call("GET", "/v1.0/p1/b")
-    assert [c.request.url for c in responses.calls] == [
-        "https://iam.example.com/v3/auth/tokens", BASE + "/v1.0/p1/a", BASE + "/v1.0/p1/b"]
-    assert responses.calls[1].request.headers["X-Auth-Token"] == "issued-token"
-    assert "Authorization" not in responses.calls[1].request.headers
+    assert [c.request.url for c in mocked.calls] == [IAM_TOKENS, BASE + "/v1.0/p1/a", BASE + "/v1.0/p1/b"]
+    assert json.loads(mocked.calls[0].request.body)["auth"]["scope"] == {"project": {"id": "p1"}}
+    assert "X-Auth-Token" not in mocked.calls[0].request.headers
+    assert mocked.calls[1].request.headers["X-Auth-Token"] == "issued-token"
+    assert "Authorization" not in mocked.calls[1].request.headers
 
 
-@responses.activate
-def test_password_login_failure_reports_iam_error():
-    responses.add(responses.POST, "https://iam.example.com/v3/auth/tokens", status=401,
-                  json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})
-    client = DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw-secret",
-                            domain_name="d", iam_endpoint="https://iam.example.com"))
+def test_password_login_failure_reports_iam_error(mocked):
+    mocked.add(responses.POST, IAM_TOKENS, status=401,
+               json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})
+    client = DliClient(dict(PASSWORD_PARAMS, iam_endpoint=IAM))
     with pytest.raises(LoginError) as excinfo:
         client.call("GET", "/v1.0/p1/a")
     assert excinfo.value.msg == (
         "IAM login of user u at https://iam.example.com failed: POST /v3/auth/tokens failed: HTTP 401: "
         "The username or password is wrong.")
     assert "pw-secret" not in excinfo.value.msg
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    assert len(mocked.calls) == 1
 
 
 def test_unreachable_endpoint_is_a_clear_failure():
     port = _free_port()
     client = DliClient(dict(PARAMS, endpoint="http://127.0.0.1:%s" % port, max_retries=0))
     with pytest.raises(DliApiError) as excinfo:
-        client.call("GET", "/v1.0/p1/x")
+        client.call("GET", PATH)
     assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionError" % port)
     assert not excinfo.value.maybe_written
 
 
-class _Throttler(object):
-    """A real HTTP server on loopback: answers 429 with Retry-After N times, then 200."""
-
-    def __init__(self, throttled, status=429):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        state = self
-        self.throttled, self.calls = throttled, 0
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                state.calls += 1
-                if state.calls <= state.throttled:
-                    body = json.dumps({"error_code": "APIGW.0308", "error_msg": "throttled"}).encode()
-                    self.send_response(status)
-                    self.send_header("Retry-After", "0")
-                else:
-                    body = json.dumps({"is_success": "true"}).encode()
-                    self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("X-Request-Id", "r%d" % state.calls)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%s" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+def _throttled(throttled, status=429):
+    """Answers ``status`` with Retry-After: 0 to the first ``throttled`` requests, then 200."""
+    def answer(handler, number):
+        if number <= throttled:
+            send_json(handler, status, {"error_code": "APIGW.0308", "error_msg": "throttled"},
+                      headers=[("Retry-After", "0"), ("X-Request-Id", "r%d" % number)])
+        else:
+            send_json(handler, headers=[("X-Request-Id", "r%d" % number)])
+    return answer
 
 
-def test_real_http_throttling_is_retried_then_succeeds():
-    throttler = _Throttler(2)
-    try:
-        result = DliClient(dict(PARAMS, endpoint=throttler.url, max_retries=3)).call("GET", "/v1.0/p1/x")
-    finally:
-        throttler.server.shutdown()
-    assert result == {"is_success": "true"} and throttler.calls == 3
+def test_real_http_throttling_is_retried_then_succeeds(clock):
+    with loopback(_throttled(2)) as server:
+        result = _client(clock, endpoint=server.url, max_retries=3).call("GET", PATH)
+    assert result == OK and server.calls() == [("GET", PATH)] * 3
+    assert clock.sleeps == [0.0, 0.0]
 
 
-def test_real_http_persistent_503_reports_the_last_answer(monkeypatch):
-    monkeypatch.setattr(RetryPolicy, "BACKOFF_FACTOR", 0)
-    throttler = _Throttler(100, status=503)
-    try:
+def test_real_http_persistent_503_reports_the_last_answer(clock):
+    with loopback(_throttled(100, status=503)) as server:
         with pytest.raises(DliApiError) as excinfo:
-            DliClient(dict(PARAMS, endpoint=throttler.url, max_retries=2)).call("GET", "/v1.0/p1/x")
-    finally:
-        throttler.server.shutdown()
-    assert throttler.calls == 3
+            _client(clock, endpoint=server.url, max_retries=2).call("GET", PATH)
+    assert server.calls() == [("GET", PATH)] * 3
     assert excinfo.value.status_code == 503 and excinfo.value.request_id == "r3"
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: HTTP 503 APIGW.0308: throttled (request id r3)"
 
 
 def test_iam_is_only_needed_for_password_login():
@@ -237,52 +397,673 @@ def test_iam_is_only_needed_for_password_login():
         DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="p", domain_name="d"))
 
 
-class _SlowFirstAnswer(object):
-    """A real HTTP server on loopback: the first request of each method is answered too late."""
+def test_a_lost_answer_is_retried_for_get_but_never_for_a_write(clock):
+    def first_of_each_method_held(handler, number):
+        if [request.method for request in handler.server.loopback.requests].count(handler.command) == 1:
+            hold(handler, number)
+        else:
+            send_json(handler)
 
-    def __init__(self, delay):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        state = self
-        self.calls = {"GET": 0, "POST": 0}
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                state.calls[self.command] += 1
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if state.calls[self.command] == 1:
-                    time.sleep(delay)
-                body = json.dumps({"is_success": "true"}).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the late answer: the client has given up on it
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%s" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-def test_a_lost_answer_is_retried_for_get_but_never_for_a_write(monkeypatch):
-    monkeypatch.setattr(RetryPolicy, "BACKOFF_FACTOR", 0)
-    slow = _SlowFirstAnswer(delay=2.5)
-    try:
-        client = DliClient(dict(PARAMS, endpoint=slow.url, timeout=1, max_retries=3))
-        assert client.call("GET", "/v1.0/p1/streaming/jobs/1") == {"is_success": "true"}
+    with loopback(first_of_each_method_held) as server:
+        client = _quick(_client(clock, endpoint=server.url, max_retries=3))
+        assert client.call("GET", "/v1.0/p1/streaming/jobs/1") == OK
         with pytest.raises(AnswerLostError) as excinfo:
             client.call("POST", "/v1.0/p1/streaming/jobs/stop", body={"job_ids": [1], "trigger_savepoint": False})
-    finally:
-        slow.server.shutdown()
     # The GET was sent again after its answer timed out; the stop was sent once: it may have stopped the job.
-    assert slow.calls == {"GET": 2, "POST": 1}
+    assert server.calls() == [("GET", "/v1.0/p1/streaming/jobs/1"), ("GET", "/v1.0/p1/streaming/jobs/1"),
+                              ("POST", "/v1.0/p1/streaming/jobs/stop")]
+    assert clock.sleeps == [0.5]
     assert excinfo.value.maybe_written
     assert excinfo.value.msg.startswith("POST /v1.0/p1/streaming/jobs/stop was sent, but the answer was lost (")
     assert excinfo.value.msg.endswith("it may have taken effect.")
+
+
+# -- 1. a secret never leaks ---------------------------------------------------------------------
+
+def test_an_auth_token_pasted_with_its_newline_is_sent_without_it(mocked):
+    mocked.add(responses.GET, URL, json=OK)
+    DliClient(dict(PARAMS, access_key=None, secret_key=None, auth_token="tok-123\n")).call("GET", PATH)
+    assert len(mocked.calls) == 1
+    headers = mocked.calls[0].request.headers
+    assert headers["X-Auth-Token"] == "tok-123"
+    assert headers["X-Project-Id"] == "p1"
+    assert "Authorization" not in headers
+
+
+def test_a_security_token_pasted_with_its_newline_is_signed_and_sent_without_it(mocked):
+    mocked.add(responses.GET, URL, json=OK)
+    DliClient(dict(PARAMS, security_token="sts-token\r\n", project_id="p1\n")).call("GET", PATH)
+    assert len(mocked.calls) == 1
+    request = mocked.calls[0].request
+    assert request.url == URL
+    assert request.headers["X-Security-Token"] == "sts-token"
+    assert request.headers["X-Project-Id"] == "p1"
+    assert request.headers["Authorization"].startswith(
+        "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature=")
+    assert request.headers["Authorization"] == _sdk_authorization(request)
+
+
+@pytest.mark.parametrize("option, error", [
+    ("auth_token", CredentialsError), ("security_token", CredentialsError), ("access_key", CredentialsError),
+    ("project_id", ConfigError)])
+@pytest.mark.parametrize("value", ["Zq7-inner\nline", "Zq7-esc\x1bchar", "Zq7-nul\x00char", u"Zq7-\u00fcmlaut",
+                                   u"Zq7-\u2028line"])
+def test_a_header_option_no_header_can_carry_fails_before_any_request_without_its_value(mocked, option, error, value):
+    with pytest.raises(error) as excinfo:
+        DliClient(dict(dict(PARAMS, security_token="sts"), **{option: value})).call("GET", PATH)
+    msg = str(excinfo.value)
+    assert msg.startswith("%s (HW_%s)" % (option, option.upper()))
+    for form in secret_forms(value) | {"Zq7"}:
+        assert form not in msg
+    assert len(mocked.calls) == 0
+
+
+def test_an_error_answer_echoing_the_secret_key_is_redacted(mocked):
+    secret = "Sk/+=\n1"
+    mocked.add(responses.PUT, URL, status=403, headers={"X-Request-Id": "r1"}, json={
+        "error_code": "APIGW.0301", "error_msg": "signature with %s (%s, %s) is wrong" % (
+            secret, quote_plus(secret), json.dumps(secret))})
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, secret_key=secret)).call("PUT", PATH, {"a": 1})
+    error = excinfo.value
+    assert error.msg == ("PUT /v1.0/p1/x failed: HTTP 403 APIGW.0301: signature with %s (%s, \"%s\") is wrong "
+                         "(request id r1)" % (REDACTED, REDACTED, REDACTED))
+    assert error.error_msg == "signature with %s (%s, \"%s\") is wrong" % (REDACTED, REDACTED, REDACTED)
+    for form in secret_forms(secret):
+        assert form not in repr(error.__dict__) and form not in str(error)
+    assert len(mocked.calls) == 1
+
+
+def test_a_non_json_error_body_echoing_the_token_is_redacted(mocked):
+    mocked.add(responses.GET, URL, status=500, body="<p>bad token tok/en+1\n</p>", content_type="text/html")
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, auth_token="tok/en+1", max_retries=0)).call("GET", PATH)
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: HTTP 500: '<p>bad token %s </p>'" % REDACTED
+
+
+def test_a_redirect_location_carrying_the_token_is_redacted(mocked):
+    token = "tok/en+1="
+    location = "https://login.example.com/?next=x&token=%s&again=%s" % (quote_plus(token), quote(token, safe=""))
+    mocked.add(responses.GET, URL, status=302, headers={"Location": location})
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, auth_token=token)).call("GET", PATH)
+    assert excinfo.value.msg == (
+        "GET /v1.0/p1/x failed: HTTP 302: a redirect to https://login.example.com/?next=x&token=%s&again=%s, "
+        "which is not followed" % (REDACTED, REDACTED))
+    assert excinfo.value.error_msg == (
+        "a redirect to https://login.example.com/?next=x&token=%s&again=%s, which is not followed" % (REDACTED, REDACTED))
+
+
+def test_an_is_success_false_message_echoing_the_security_token_is_redacted(mocked):
+    mocked.add(responses.POST, URL, json=[{"is_success": False, "error_code": "DLI.0005",
+                                           "message": "token 'sts/tok+1' (sts%2Ftok%2B1) is not allowed"}])
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, security_token="sts/tok+1\n")).call("POST", PATH, {"a": 1}, expect=list)
+    assert excinfo.value.msg == "POST /v1.0/p1/x failed: HTTP 200 but is_success is false (DLI.0005): token '%s' (%s) " \
+        "is not allowed" % (REDACTED, REDACTED)
+    assert excinfo.value.error_msg == "token '%s' (%s) is not allowed" % (REDACTED, REDACTED)
+
+
+def test_the_token_iam_issues_is_redacted_once_logged_in(mocked):
+    token = "MIIissued+tok/en=="
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": token}, json={"token": {}})
+    mocked.add(responses.GET, URL, status=401, json={
+        "error_code": "APIGW.0307", "error_msg": "token %s expired (%s)" % (token, quote(token, safe=""))})
+    client = DliClient(PASSWORD_PARAMS)
+    assert client.redact(token) == token  # not known before the login
+    with pytest.raises(DliApiError) as excinfo:
+        client.call("GET", PATH)
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: HTTP 401 APIGW.0307: token %s expired (%s)" % (
+        REDACTED, REDACTED)
+    assert client.redact("a %s b" % token) == "a %s b" % REDACTED
+    assert [call.request.url for call in mocked.calls] == [IAM_TOKENS, URL]
+    assert mocked.calls[1].request.headers["X-Auth-Token"] == token
+
+
+def test_an_iam_answer_echoing_the_password_is_redacted(mocked):
+    mocked.add(responses.POST, IAM_TOKENS, status=400, json={
+        "error": {"code": 400, "message": "password 'pw-secret' (pw-secret) is malformed"}})
+    with pytest.raises(LoginError) as excinfo:
+        DliClient(PASSWORD_PARAMS).call("GET", PATH)
+    assert excinfo.value.msg == (
+        "IAM login of user u at https://iam.example.com failed: POST /v3/auth/tokens failed: HTTP 400: "
+        "password '%s' (%s) is malformed" % (REDACTED, REDACTED))
+    assert "pw-secret" not in repr(excinfo.value.__dict__)
+    assert [call.request.url for call in mocked.calls] == [IAM_TOKENS]
+
+
+# -- 2. the TLS options always hold, whatever CA bundle the environment names ----------------------
+
+CA_VARIABLES = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]
+
+
+@pytest.fixture
+def ca_environment(monkeypatch):
+    """Sets one CA bundle variable, the other unset (REQUESTS_CA_BUNDLE would be read first)."""
+    for name in CA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+    def set_bundle(variable, bundle):
+        monkeypatch.setenv(variable, bundle)
+    return set_bundle
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+@pytest.mark.parametrize("variable", CA_VARIABLES)
+def test_validate_certs_false_skips_verification_whatever_the_environment(
+        self_signed, unrelated_bundle, ca_environment, clock, variable):
+    ca_environment(variable, unrelated_bundle)
+    with loopback(answer_ok, tls=self_signed) as server:
+        assert _client(clock, endpoint=server.url, validate_certs=False).call("GET", PATH) == OK
+    assert server.calls() == [("GET", PATH)]
+    assert server.requests[0].headers["Authorization"].startswith("SDK-HMAC-SHA256 Access=AK, ")
+
+
+@pytest.mark.parametrize("variable", CA_VARIABLES)
+def test_ca_path_is_used_whatever_the_environment(self_signed, unrelated_bundle, ca_environment, clock, variable):
+    ca_environment(variable, unrelated_bundle)
+    with loopback(answer_ok, tls=self_signed) as server:
+        assert _client(clock, endpoint=server.url, ca_path=self_signed[0]).call("GET", PATH) == OK
+    assert server.calls() == [("GET", PATH)]
+
+
+@pytest.mark.parametrize("variable", CA_VARIABLES)
+def test_ca_path_wins_over_an_environment_bundle_that_would_work(self_signed, unrelated_bundle, ca_environment, clock,
+                                                                 variable):
+    ca_environment(variable, self_signed[0])
+    with loopback(answer_ok, tls=self_signed) as server:
+        with pytest.raises(ConfigError) as excinfo:
+            _client(clock, endpoint=server.url, ca_path=unrelated_bundle).call("GET", PATH)
+        # With no TLS option, the environment's bundle is used.
+        assert _client(clock, endpoint=server.url).call("GET", PATH) == OK
+    assert str(excinfo.value).startswith("TLS failed for 127.0.0.1:")
+    assert server.calls() == [("GET", PATH)]
+
+
+@pytest.mark.parametrize("variable", CA_VARIABLES)
+def test_without_tls_options_an_unknown_certificate_fails_as_a_tls_config_error(
+        self_signed, unrelated_bundle, ca_environment, clock, variable):
+    ca_environment(variable, unrelated_bundle)
+    with loopback(answer_ok, tls=self_signed) as server:
+        with pytest.raises(ConfigError) as excinfo:
+            _client(clock, endpoint=server.url).call("PUT", PATH, {"a": 1})
+    msg = str(excinfo.value)
+    assert msg.startswith("TLS failed for %s: " % server.url[len("https://"):])
+    assert "CERTIFICATE_VERIFY_FAILED" in msg
+    assert msg.endswith("Check ca_path (or REQUESTS_CA_BUNDLE), or set validate_certs to false for a test endpoint "
+                        "you trust.")
+    assert server.requests == [] and clock.sleeps == []  # refused in the handshake, never tried again
+
+
+def test_a_ca_path_that_does_not_exist_fails_before_any_request(mocked, tmp_path, unrelated_bundle, ca_environment):
+    ca_environment("REQUESTS_CA_BUNDLE", unrelated_bundle)
+    missing = str(tmp_path / "no-such-bundle.pem")
+    mocked.add(responses.GET, URL, json=OK)
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, ca_path=missing)).call("GET", PATH)
+    assert str(excinfo.value) == "The CA bundle %s given by ca_path does not exist." % missing
+    assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("variable", CA_VARIABLES)
+def test_an_environment_bundle_that_does_not_exist_is_named(mocked, tmp_path, ca_environment, variable):
+    missing = str(tmp_path / "gone.pem")
+    ca_environment(variable, missing)
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(PARAMS)
+    assert str(excinfo.value) == "The CA bundle %s given by the environment variable %s does not exist." % (
+        missing, variable)
+    # The options still win: with a ca_path or validate_certs=false, the variable is not read.
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    assert DliClient(dict(PARAMS, ca_path=str(bundle))).verify == str(bundle)
+    assert DliClient(dict(PARAMS, validate_certs=False)).verify is False
+    assert len(mocked.calls) == 0
+
+
+# -- 3. .netrc is never used; endpoints are plain base URLs ----------------------------------------
+
+@pytest.fixture
+def netrc_for_loopback(tmp_path, monkeypatch):
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-pass\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(netrc))
+    return "Basic " + base64.b64encode(b"netrc-user:netrc-pass").decode()
+
+
+@pytest.mark.parametrize("credentials", [dict(), dict(access_key=None, secret_key=None, auth_token="tok-1")])
+def test_netrc_never_replaces_the_credentials(netrc_for_loopback, clock, credentials):
+    with loopback(answer_ok) as server:
+        # The control: requests itself, trusting the environment, sends the .netrc's Basic credentials.
+        requests.get(server.url + "/control", timeout=5)
+        _client(clock, endpoint=server.url, **credentials).call("GET", PATH)
+    assert server.calls() == [("GET", "/control"), ("GET", PATH)]
+    assert server.requests[0].headers["Authorization"] == netrc_for_loopback
+    ours = server.requests[1].headers
+    if credentials:
+        assert "Authorization" not in ours and ours["X-Auth-Token"] == "tok-1"
+    else:
+        assert ours["Authorization"].startswith(
+            "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date, Signature=")
+
+
+@pytest.mark.parametrize("option, variable", [("endpoint", "HW_DLI_ENDPOINT"), ("iam_endpoint", "HW_AUTH_URL")])
+@pytest.mark.parametrize("url", ["https://user:Pw-s3cret@h.example.com", "https://user:Pw-s3cret@h.example.com:8443/",
+                                 "https://:Pw-s3cret@h.example.com/v3", "https://Pw-s3cret@h.example.com"])
+def test_user_info_in_an_endpoint_is_refused_without_the_password(mocked, option, variable, url):
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, **{option: url})).call("GET", PATH)
+    assert str(excinfo.value) == (
+        "%s (%s) must not carry user information (user:password@): give credentials with the credential "
+        "options, never in the URL." % (option, variable))
+    assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("option", ["endpoint", "iam_endpoint"])
+@pytest.mark.parametrize("url", ["https://user:Pw-s3cret@h.example.com:port", "ftp://user:Pw-s3cret@h.example.com",
+                                 "https://user:Pw-s3cret@h.example.com/x?y#z"])
+def test_an_odd_endpoint_with_a_password_never_shows_it(option, url):
+    with pytest.raises(ConfigError) as excinfo:
+        resolve_endpoints(dict(dict(endpoint=BASE, iam_endpoint=IAM), **{option: url}))
+    assert str(excinfo.value).startswith(option + " (")
+    assert "Pw-s3cret" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("https://h.example.com/x", "must be a base URL without a path, query or fragment, such as https://h.example.com."),
+    ("https://h.example.com/v1.0/", "must be a base URL without a path, query or fragment, such as https://h.example.com."),
+    ("https://h.example.com/v3", "must be a base URL without a path, query or fragment, such as https://h.example.com."),
+    ("https://h.example.com?a=1", "must be a base URL without a path, query or fragment, such as https://h.example.com."),
+    ("https://h.example.com#f", "must be a base URL without a path, query or fragment, such as https://h.example.com."),
+    ("ftp://h.example.com", "must be an http or https URL with a host, such as https://dli.eu-de.example.com."),
+    ("file:///etc/passwd", "must be an http or https URL with a host, such as https://dli.eu-de.example.com."),
+    ("h.example.com", "must be an http or https URL with a host, such as https://dli.eu-de.example.com."),
+    ("https://", "must be an http or https URL with a host, such as https://dli.eu-de.example.com."),
+    ("https://h.example.com:99999", "is not a valid URL."),
+    (u"https://d\u00e9j\u00e0.example.com", "must have an ASCII host name (write an international name in its xn-- form)."),
+])
+def test_an_endpoint_that_is_not_a_plain_base_url_is_refused_before_any_request(mocked, url, problem):
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, endpoint=url)).call("GET", PATH)
+    assert str(excinfo.value) == "endpoint (HW_DLI_ENDPOINT) %s" % problem
+    assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("url", ["https://iam.example.com/x", "https://iam.example.com/v3/auth",
+                                 "https://iam.example.com/v3?a=1", "http:///v3"])
+def test_iam_endpoint_takes_v3_and_nothing_else(url):
+    with pytest.raises(ConfigError, match=r"^iam_endpoint \(HW_AUTH_URL\) must be"):
+        resolve_endpoints(dict(endpoint=BASE, iam_endpoint=url))
+
+
+def test_iam_endpoint_with_v3_logs_in_at_v3_auth_tokens(mocked):
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": "t"}, json={"token": {}})
+    mocked.add(responses.GET, URL, json=OK)
+    for iam in ("https://iam.example.com/v3", "https://iam.example.com/v3/", "https://iam.example.com/"):
+        DliClient(dict(PASSWORD_PARAMS, iam_endpoint=iam)).call("GET", PATH)
+    assert [(call.request.method, call.request.url) for call in mocked.calls] == [
+        ("POST", IAM_TOKENS), ("GET", URL)] * 3
+
+
+# -- 4. Retry-After is bounded; every try is signed afresh; a password token is renewed -----------
+
+def _throttled_answer(mocked, method, retry_after, status=429):
+    mocked.add(method, URL, status=status, headers={"Retry-After": retry_after, "X-Request-Id": "r1"},
+               json={"error_code": "APIGW.0308", "error_msg": "throttled"})
+
+
+@pytest.mark.parametrize("method, body", [("GET", None), ("PUT", {"a": 1})])
+def test_a_retry_after_longer_than_the_task_waits_fails_at_once(mocked, clock, method, body):
+    _throttled_answer(mocked, method, "86400")
+    mocked.add(method, URL, json=OK)
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock, retry_budget=600, max_retries=5).call(method, PATH, body)
+    assert excinfo.value.msg == (
+        "%s /v1.0/p1/x failed: HTTP 429 APIGW.0308: throttled; it asks to be retried after 86400 seconds "
+        "(Retry-After), longer than this task waits (600 seconds, the longer of timeout and wait_timeout), so it "
+        "was not retried (request id r1)" % method)
+    assert excinfo.value.status_code == 429 and not excinfo.value.maybe_written
+    assert len(mocked.calls) == 1 and clock.sleeps == []
+
+
+def test_retry_afters_count_against_one_budget(mocked, clock):
+    _throttled_answer(mocked, responses.GET, "6")
+    _throttled_answer(mocked, responses.GET, "6")
+    mocked.add(responses.GET, URL, json=OK)
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock, retry_budget=10, max_retries=5).call("GET", PATH)  # timeout=5: the budget is 10
+    assert "after 6 seconds (Retry-After), longer than this task waits (10 seconds," in excinfo.value.msg
+    assert len(mocked.calls) == 2 and clock.sleeps == [6.0]
+
+
+def test_the_budget_is_at_least_the_timeout(mocked, clock):
+    _throttled_answer(mocked, responses.GET, "40")
+    with pytest.raises(DliApiError, match=r"longer than this task waits \(30 seconds,"):
+        _client(clock, retry_budget=0, timeout=30).call("GET", PATH)
+    assert len(mocked.calls) == 1 and clock.sleeps == []
+
+
+def test_a_short_retry_after_is_waited_then_the_call_succeeds(mocked, clock):
+    _throttled_answer(mocked, responses.GET, "2")
+    mocked.add(responses.GET, URL, json={"is_success": "true", "n": 2})
+    assert _client(clock).call("GET", PATH) == {"is_success": "true", "n": 2}
+    assert clock.sleeps == [2.0]
+    assert [(call.request.method, call.request.url) for call in mocked.calls] == [("GET", URL)] * 2
+
+
+def test_every_try_is_signed_afresh(mocked, clock, monkeypatch):
+    dates = iter([datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc), datetime(2026, 1, 2, 3, 4, 7, tzinfo=timezone.utc)])
+
+    class SignerClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return next(dates)  # a third signature would raise StopIteration
+
+    monkeypatch.setattr(auth, "datetime", SignerClock)
+    _throttled_answer(mocked, responses.PUT, "2")
+    mocked.add(responses.PUT, URL, json={"is_success": True})
+    assert _client(clock).call("PUT", PATH, {"a": 1}) == {"is_success": True}
+    first, second = [call.request for call in mocked.calls]
+    assert (first.headers["X-Sdk-Date"], second.headers["X-Sdk-Date"]) == ("20260102T030405Z", "20260102T030407Z")
+    assert first.headers["Authorization"] != second.headers["Authorization"]
+    assert first.body == second.body == b'{"a":1}'
+    for request in (first, second):
+        assert request.headers["Authorization"].startswith(
+            "SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=")
+        assert request.headers["Authorization"] == _sdk_authorization(request)
+    assert clock.sleeps == [2.0]
+
+
+def _iam_token(mocked, token, minutes):
+    expires = (datetime.now(timezone.utc) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": token},
+               json={"token": {"expires_at": expires, "methods": ["password"]}})
+
+
+def test_a_password_token_is_renewed_shortly_before_it_expires_and_not_before(mocked, clock):
+    _iam_token(mocked, "token-1", 10)  # renewed 5 minutes before it expires: after 300 s on the clock
+    _iam_token(mocked, "token-2", 10)
+    mocked.add(responses.GET, URL, json=OK)
+    client = DliClient(PASSWORD_PARAMS, sleep=clock.sleep, clock=clock.clock)
+    start = clock.now
+    for offset in (0, 120, 298, 301, 302, 598):
+        clock.now = start + offset
+        client.call("GET", PATH)
+    assert [call.request.url for call in mocked.calls] == [IAM_TOKENS, URL, URL, URL, IAM_TOKENS, URL, URL, URL]
+    assert [call.request.headers.get("X-Auth-Token") for call in mocked.calls if call.request.url == URL] == [
+        "token-1", "token-1", "token-1", "token-2", "token-2", "token-2"]
+    assert client.redact("token-1 token-2") == "%s %s" % (REDACTED, REDACTED)
+
+
+def test_a_password_token_without_expiry_is_kept(mocked, clock):
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": "t"}, json={"token": {}})
+    mocked.add(responses.GET, URL, json=OK)
+    client = DliClient(PASSWORD_PARAMS, sleep=clock.sleep, clock=clock.clock)
+    client.call("GET", PATH)
+    clock.now += 86400
+    client.call("GET", PATH)
+    assert [call.request.url for call in mocked.calls] == [IAM_TOKENS, URL, URL]
+
+
+# -- 5. lost answers: a write is never sent twice; what was never sent is tried again --------------
+
+@pytest.mark.parametrize("method, body", [("PUT", {"a": 1}), ("POST", {"job_ids": [1]}), ("DELETE", None)])
+def test_a_write_whose_connection_is_dropped_unanswered_is_an_answer_lost_sent_once(clock, method, body):
+    with loopback(drop) as server:
+        with pytest.raises(AnswerLostError) as excinfo:
+            _client(clock, endpoint=server.url, max_retries=3).call(method, PATH, body)
+    assert server.calls() == [(method, PATH)]
+    assert server.requests[0].body == (b"" if body is None else json.dumps(body, separators=(",", ":")).encode())
+    assert excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith("%s /v1.0/p1/x was sent, but the answer was lost (ConnectionError: " % method)
+    assert excinfo.value.msg.endswith("): it may have taken effect.")
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_write_whose_answer_times_out_is_an_answer_lost_sent_once(clock, method):
+    with loopback(hold) as server:
+        with pytest.raises(AnswerLostError) as excinfo:
+            _quick(_client(clock, endpoint=server.url, max_retries=3)).call(method, PATH, {"a": 1})
+    assert server.calls() == [(method, PATH)]
+    assert excinfo.value.maybe_written and excinfo.value.status_code is None
+    assert excinfo.value.msg.startswith("%s /v1.0/p1/x was sent, but the answer was lost (" % method)
+    assert clock.sleeps == []
+
+
+def test_a_get_whose_connection_is_dropped_is_tried_again(clock):
+    with loopback(lambda handler, number: drop(handler, number) if number == 1 else send_json(handler)) as server:
+        assert _client(clock, endpoint=server.url, max_retries=3).call("GET", PATH) == OK
+    assert server.calls() == [("GET", PATH)] * 2
+    assert clock.sleeps == [0.5]
+
+
+def test_a_get_dropped_every_time_fails_after_its_tries_as_not_written(clock):
+    with loopback(drop) as server:
+        with pytest.raises(DliApiError) as excinfo:
+            _client(clock, endpoint=server.url, max_retries=2).call("GET", PATH)
+    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: the answer was lost (ConnectionError: ")
+    assert excinfo.value.msg.endswith(" after 3 tries.")
+    assert server.calls() == [("GET", PATH)] * 3 and clock.sleeps == [0.5, 1.0]
+
+
+def test_a_refused_connection_is_tried_again_even_for_a_write(clock):
+    port = _free_port()
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock, endpoint="http://127.0.0.1:%s" % port, max_retries=2).call("PUT", PATH, {"a": 1})
+    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith(
+        "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionError: " % port)
+    assert excinfo.value.msg.endswith(" after 3 tries.")
+    assert clock.sleeps == [0.5, 1.0]  # three tries
+
+
+@contextlib.contextmanager
+def _full_listener():
+    """A port whose accept queue is full: a connection to it is never made (the SYN goes unanswered)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    pending = []
+    try:
+        for dummy in range(16):
+            sock = socket.socket()
+            sock.setblocking(False)
+            pending.append(sock)
+            sock.connect_ex(("127.0.0.1", port))
+            if not select.select([], [sock], [], 0.2)[1]:
+                break  # this one hangs: the queue is full
+        else:
+            pytest.skip("could not fill the accept queue of a loopback listener")
+        yield port
+    finally:
+        for sock in pending:
+            sock.close()
+        listener.close()
+
+
+def test_a_connection_not_made_within_timeout_is_tried_again_even_for_a_write(clock):
+    with _full_listener() as port:
+        with pytest.raises(DliApiError) as excinfo:
+            _quick(_client(clock, endpoint="http://127.0.0.1:%s" % port, max_retries=1)).call("PUT", PATH, {"a": 1})
+    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith(
+        "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectTimeout: " % port)
+    assert excinfo.value.msg.endswith(" after 2 tries.")
+    assert clock.sleeps == [0.5]
+
+
+@pytest.mark.parametrize("method, body", [("PUT", {"a": 1}), ("POST", {"job_ids": [1]}), ("DELETE", None)])
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_502_or_504_to_a_write_is_an_answer_lost_at_once(mocked, clock, method, body, status):
+    mocked.add(method, URL, status=status, headers={"X-Request-Id": "gw-1"}, body="<html>Bad Gateway</html>",
+               content_type="text/html")
+    mocked.add(method, URL, json=OK)
+    with pytest.raises(AnswerLostError) as excinfo:
+        _client(clock, max_retries=5).call(method, PATH, body)
+    assert excinfo.value.msg == (
+        "%s /v1.0/p1/x was sent, but the gateway answered HTTP %s (its answer from DLI was lost): it may have "
+        "taken effect. (request id gw-1)" % (method, status))
+    assert excinfo.value.maybe_written
+    assert (excinfo.value.status_code, excinfo.value.request_id) == (status, "gw-1")
+    assert len(mocked.calls) == 1 and clock.sleeps == []
+
+
+@pytest.mark.parametrize("method, status", [("GET", 502), ("GET", 504), ("PUT", 500), ("PUT", 503), ("PUT", 429)])
+def test_a_get_after_502_or_504_and_a_write_after_500_503_or_429_are_tried_again(mocked, clock, method, status):
+    mocked.add(method, URL, status=status, body="")
+    mocked.add(method, URL, json=OK)
+    assert _client(clock).call(method, PATH, None if method == "GET" else {"a": 1}) == OK
+    assert [(call.request.method, call.request.url) for call in mocked.calls] == [(method, URL)] * 2
+    assert clock.sleeps == [0.5]
+
+
+# -- 6. odd answers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method, body", [("GET", None), ("PUT", {"a": 1})])
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_never_followed(mocked, clock, method, body, status):
+    elsewhere = "https://elsewhere.example.com/v1.0/p1/x"
+    mocked.add(method, URL, status=status, headers={"Location": elsewhere}, body="<a href=x>Moved</a>",
+               content_type="text/html")
+    for any_method in ("GET", "PUT"):
+        mocked.add(any_method, elsewhere, json=OK)
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock).call(method, PATH, body)
+    assert type(excinfo.value) is DliApiError
+    assert excinfo.value.msg == "%s /v1.0/p1/x failed: HTTP %s: a redirect to %s, which is not followed" % (
+        method, status, elsewhere)
+    assert excinfo.value.status_code == status
+    assert [(call.request.method, call.request.url) for call in mocked.calls] == [(method, URL)]
+    assert clock.sleeps == []
+
+
+def test_a_real_redirect_is_never_followed(clock):
+    def redirect(handler, number):
+        handler.send_response(302)
+        handler.send_header("Location", "/followed")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with loopback(redirect) as server:
+        with pytest.raises(DliApiError) as excinfo:
+            _client(clock, endpoint=server.url).call("PUT", PATH, {"a": 1})
+    assert server.calls() == [("PUT", PATH)]
+    assert excinfo.value.msg == "PUT /v1.0/p1/x failed: HTTP 302: a redirect to /followed, which is not followed"
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+@pytest.mark.parametrize("body, kind", [("[1]", "an array"), ('"x"', "a string"), ("1", "a number"),
+                                        ("1.5", "a number"), ("true", "a boolean"), ("", "an empty body"),
+                                        ("null", "an empty body")])
+def test_a_200_that_is_not_a_json_object_is_a_one_line_failure(mocked, method, body, kind):
+    mocked.add(method, URL, body=body, content_type="application/json", headers={"X-Request-Id": "r9"})
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(PARAMS).call(method, PATH, None if method == "GET" else {"a": 1}, expect=dict)
+    assert excinfo.value.msg == "%s /v1.0/p1/x answered HTTP 200 with %s where an object was expected (request id r9)." % (
+        method, kind)
+    assert "\n" not in excinfo.value.msg
+    assert (excinfo.value.status_code, excinfo.value.request_id) == (200, "r9")
+    assert len(mocked.calls) == 1
+
+
+def test_expect_list_takes_an_array_and_refuses_an_object(mocked):
+    mocked.add(responses.POST, URL, json=[{"is_success": True, "message": "ok"}])
+    mocked.add(responses.POST, URL, json={"is_success": True})
+    client = DliClient(PARAMS)
+    assert client.call("POST", PATH, {"job_ids": [1]}, expect=list) == [{"is_success": True, "message": "ok"}]
+    with pytest.raises(DliApiError) as excinfo:
+        client.call("POST", PATH, {"job_ids": [1]}, expect=list)
+    assert excinfo.value.msg == "POST /v1.0/p1/x answered HTTP 200 with an object where an array was expected."
+    assert len(mocked.calls) == 2
+
+
+# -- 7. misleading not-found -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, tail", [
+    (dict(json={"error": {"code": 404, "message": "Could not find project: p1.", "title": "Not Found"}}),
+     "HTTP 404: Could not find project: p1."),
+    (dict(body=""), "HTTP 404"),
+    (dict(body="<html>Not Found</html>", content_type="text/html"), "HTTP 404: '<html>Not Found</html>'"),
+])
+def test_a_404_from_iam_is_a_login_error(mocked, clock, answer, tail):
+    mocked.add(responses.POST, IAM_TOKENS, status=404, **answer)
+    mocked.add(responses.GET, URL, json=OK)
+    with pytest.raises(LoginError) as excinfo:
+        DliClient(PASSWORD_PARAMS, sleep=clock.sleep, clock=clock.clock).call("GET", PATH)
+    assert excinfo.value.msg == (
+        "IAM login of user u at https://iam.example.com failed: POST /v3/auth/tokens failed: " + tail)
+    assert excinfo.value.status_code == 404 and (excinfo.value.method, excinfo.value.path) == ("POST", "/v3/auth/tokens")
+    assert [call.request.url for call in mocked.calls] == [IAM_TOKENS]  # DLI was never called
+
+
+@pytest.mark.parametrize("project_id", ["..", ".", "a/b", "a?b", "a#b", "p%2F", "a b", u"\u00f1", "p1\nx", "a" * 65])
+def test_a_project_id_that_could_change_the_path_is_refused_before_any_request(mocked, project_id):
+    mocked.add(responses.GET, URL, json=OK)
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, project_id=project_id)).call("GET", PATH)
+    assert str(excinfo.value) == ("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
+                                  "up to 64 characters.")
+    assert len(mocked.calls) == 0
+
+
+def test_a_64_character_project_id_is_accepted():
+    project_id = "0123456789abcdef" * 4
+    client = DliClient(dict(PARAMS, project_id=project_id + "\n"))
+    assert client.project_path("streaming", "jobs") == "/v1.0/%s/streaming/jobs" % project_id
+
+
+@pytest.mark.parametrize("code, shown", [(401, "HTTP 401: "), ("401", "HTTP 401: "), ("IAM.0101", "HTTP 401 IAM.0101: "),
+                                         (403, "HTTP 401 403: ")])
+def test_an_iam_code_equal_to_the_status_is_not_repeated(mocked, code, shown):
+    mocked.add(responses.POST, IAM_TOKENS, status=401, json={"error": {"code": code, "message": "Wrong password."}})
+    with pytest.raises(LoginError) as excinfo:
+        DliClient(PASSWORD_PARAMS).call("GET", PATH)
+    assert excinfo.value.msg == (
+        "IAM login of user u at https://iam.example.com failed: POST /v3/auth/tokens failed: %sWrong password." % shown)
+    assert excinfo.value.error_code == (None if str(code) == "401" else str(code))
+
+
+# -- 8. timeouts -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("timeout", [0, -1, None])
+def test_a_timeout_below_one_second_is_refused_before_any_request(mocked, timeout):
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, timeout=timeout)).call("GET", PATH)
+    assert str(excinfo.value) == "timeout must be at least 1 second, not %s." % timeout
+    assert len(mocked.calls) == 0
+
+
+def test_max_retries_below_zero_is_refused(mocked):
+    with pytest.raises(ConfigError, match=r"^max_retries must be 0 or more, not -1\.$"):
+        DliClient(dict(PARAMS, max_retries=-1))
+
+
+def test_a_trickling_answer_to_a_get_is_cut_at_timeout(clock):
+    with loopback(trickle) as server:
+        client = _client(clock, endpoint=server.url, timeout=1, max_retries=0)
+        start = time.monotonic()
+        with pytest.raises(DliApiError) as excinfo:
+            client.call("GET", PATH)
+        elapsed = time.monotonic() - start
+    assert elapsed < 4
+    assert type(excinfo.value) is DliApiError
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: the answer was lost (no whole answer within timeout=1 seconds)."
+    assert server.calls() == [("GET", PATH)]
+
+
+def test_a_trickling_answer_to_a_put_is_an_answer_lost(clock):
+    with loopback(trickle) as server:
+        client = _client(clock, endpoint=server.url, timeout=1, max_retries=3)
+        start = time.monotonic()
+        with pytest.raises(AnswerLostError) as excinfo:
+            client.call("PUT", PATH, {"a": 1})
+        elapsed = time.monotonic() - start
+    assert elapsed < 4
+    assert excinfo.value.msg == ("PUT /v1.0/p1/x was sent, but the answer was lost (no whole answer within "
+                                 "timeout=1 seconds): it may have taken effect.")
+    assert server.calls() == [("PUT", PATH)] and clock.sleeps == []

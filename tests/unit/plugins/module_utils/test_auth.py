@@ -1,28 +1,36 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The signer against Huawei's test vector and against the official SDK's Signer."""
+"""The signer against Huawei's test vector and the official SDK's Signer; header options; redaction."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import hashlib
+import json
 from datetime import datetime, timezone
+
+try:
+    from urllib.parse import quote, quote_plus
+except ImportError:  # pragma: no cover
+    from urllib import quote, quote_plus  # type: ignore
 
 import pytest
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
+    ENVIRONMENT_VARIABLES,
+    REDACTED,
     AkSkAuth,
     CredentialsError,
     PasswordCredentials,
+    Redactor,
     TokenAuth,
+    clean_header_options,
     credentials_from_params,
+    secret_forms,
     sign_request,
 )
 
-sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
-sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
-sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 
 AK = "HPUABCDEFGHIJKLMNOPQ"
 SK = "0123456789abcdefghijABCDEFGHIJ0123456789"
@@ -44,6 +52,9 @@ def test_huawei_test_vector():
 
 
 def _sdk_authorization(method, host, path, query, headers, body):
+    sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
+    sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+    sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
     request = sdk_request.SdkRequest(
         method=method, schema="https", host=host, resource_path=path,
         query_params=list(query), header_params=dict(headers), body=body)
@@ -134,3 +145,78 @@ def test_password_token_request_body():
     body = PasswordCredentials("u", "pw", "dom").token_request_body("proj")
     assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
         "name": "u", "password": "pw", "domain": {"name": "dom"}}}}, "scope": {"project": {"id": "proj"}}}}
+
+
+# -- header options: stripped, or refused without showing the value -----------------------------
+
+@pytest.mark.parametrize("option", ["auth_token", "security_token", "access_key", "project_id"])
+def test_header_options_lose_a_pasted_newline(option):
+    params = {option: " \tvalue-1\r\n"}
+    clean_header_options(params)
+    assert params == {option: "value-1"}
+
+
+@pytest.mark.parametrize("option", ["auth_token", "security_token", "access_key", "project_id"])
+@pytest.mark.parametrize("value", ["Sx9-inner\nline", "Sx9-inner\rline", "Sx9-ctl\x01char", "Sx9-del\x7fchar",
+                                   u"Sx9-caf\u00e9", "Sx9 with space", u"Sx9-\u2028sep"])
+def test_a_header_option_no_header_can_carry_is_refused_without_its_value(option, value):
+    with pytest.raises(CredentialsError) as excinfo:
+        clean_header_options({option: value})
+    msg = str(excinfo.value)
+    assert msg == ("%s (%s) holds a space, a control character or a non-ASCII character; it is sent as an HTTP "
+                   "header, which takes printable ASCII only." % (option, ENVIRONMENT_VARIABLES[option]))
+    for form in secret_forms(value) | {"Sx9"}:
+        assert form not in msg
+    assert excinfo.value.__context__ is None and excinfo.value.__cause__ is None
+
+
+def test_options_that_are_not_header_values_are_left_alone():
+    params = {"secret_key": "sk\n", "password": u"p\u00e4ss word\n", "project_id": None}
+    clean_header_options(params)
+    assert params == {"secret_key": "sk\n", "password": u"p\u00e4ss word\n", "project_id": None}
+
+
+# -- every form of a secret is redacted --------------------------------------------------------
+
+FORMS = [
+    ("as is", lambda s: s),
+    ("repr", lambda s: repr(s)[1:-1]),
+    ("JSON", lambda s: json.dumps(s)[1:-1]),
+    ("unicode-escape", lambda s: s.encode("unicode_escape").decode("ascii")),
+    ("URL-quoted", lambda s: quote(s, safe="")),
+    ("URL-quoted, / kept", lambda s: quote(s)),
+    ("URL-quoted with +", lambda s: quote_plus(s)),
+]
+
+
+@pytest.mark.parametrize("secret", ["tok\n", u"p@ss w\u00f6rd/+&=\"'\\\t", "plain-Secret_42"])
+@pytest.mark.parametrize("name, encode", FORMS, ids=[name for name, dummy in FORMS])
+def test_redactor_removes_every_form_of_a_secret(secret, name, encode):
+    form = encode(secret)
+    assert form in secret_forms(secret)
+    text = "before [%s] after" % form
+    assert Redactor([secret])(text) == "before [%s] after" % REDACTED
+    assert Redactor()(text) == text  # a redactor that does not know the secret changes nothing
+
+
+def test_repr_form_of_a_token_with_a_newline():
+    assert "tok\\n" in secret_forms("tok\n")
+    redact = Redactor(["tok\n"])
+    assert redact("Invalid header value 'tok\\n'") == "Invalid header value '%s'" % REDACTED
+    assert redact(repr({"X-Auth-Token": "tok\n"})) == "{'X-Auth-Token': '%s'}" % REDACTED
+    assert redact(json.dumps({"auth": "tok\n"})) == '{"auth": "%s"}' % REDACTED
+
+
+def test_redactor_added_secrets_and_none():
+    redact = Redactor([None, "", "first-secret"])
+    redact.add("second/secret")
+    redact.add(None)
+    assert redact("first-secret second%2Fsecret second/secret") == " ".join([REDACTED] * 3)
+    assert redact(None) is None
+    assert redact(401) == "401"
+
+
+def test_redactor_never_leaves_half_of_a_longer_form():
+    # "ab" is a form of the first secret, and inside the second: the longer is replaced whole.
+    redact = Redactor(["ab", "xxabyy"])
+    assert redact("xxabyy ab") == "%s %s" % (REDACTED, REDACTED)
