@@ -359,7 +359,7 @@ class DliClient:
         if "response" in outcome:
             return outcome["response"]
         exc = outcome["error"]
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, requests.exceptions.SSLError) and _is_handshake_failure(exc):
             raise ConfigError(self.redact(
                 "TLS failed for %s: %s. Check ca_path (or REQUESTS_CA_BUNDLE), or set validate_certs to false for a "
                 "test endpoint you trust." % (url.split("/", 3)[2], _short(exc))))
@@ -489,7 +489,8 @@ class DliClient:
         except (KeyError, TypeError, ValueError):
             return None
         left = (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
-        return self.clock() + max(0, left - TOKEN_RENEWAL_MARGIN)
+        # A token that is short-lived already is used for half its life, not renewed before every call.
+        return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else max(0, left) / 2)
 
     # -- calls ---------------------------------------------------------------
     def call(self, method, path, body=None, expect=dict):
@@ -514,6 +515,17 @@ class DliClient:
                     method, path, status_code, " (%s)" % code if code else "", message or "no message given",
                     request_id_tail(request_id))), method=method, path=path, status_code=status_code,
                     error_code=code, error_msg=self.redact(message), request_id=request_id)
+
+
+# What an SSLError says when the TLS handshake failed, so nothing was sent: a setup problem. Any
+# other TLS error (a broken record later in the exchange) may come after a write was sent.
+HANDSHAKE_FAILURES = ("certificate", "hostname", "wrong_version_number", "wrong version number", "handshake",
+                      "unknown_protocol", "unsupported protocol", "tlsv1_alert", "sslv3_alert", "no protocols")
+
+
+def _is_handshake_failure(exc):
+    text = str(exc).lower()
+    return any(marker in text for marker in HANDSHAKE_FAILURES)
 
 
 def _error_from_body(body):

@@ -35,7 +35,7 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.hwcloud.dli.plugins.module_utils import auth
+from ansible_collections.hwcloud.dli.plugins.module_utils import api, auth
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     AnswerLostError,
     ConfigError,
@@ -1067,3 +1067,9 @@ def test_a_trickling_answer_to_a_put_is_an_answer_lost(clock):
     assert excinfo.value.msg == ("PUT /v1.0/p1/x was sent, but the answer was lost (no whole answer within "
                                  "timeout=1 seconds): it may have taken effect.")
     assert server.calls() == [("PUT", PATH)] and clock.sleeps == []
+
+
+def test_a_tls_error_after_the_handshake_is_a_lost_answer_not_a_setup_problem():
+    assert api._is_handshake_failure(requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    assert api._is_handshake_failure(requests.exceptions.SSLError("[SSL: WRONG_VERSION_NUMBER] wrong version number"))
+    assert not api._is_handshake_failure(requests.exceptions.SSLError("[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] bad record mac"))
