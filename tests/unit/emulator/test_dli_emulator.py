@@ -267,11 +267,11 @@ def test_a_malformed_body_fault_answers_200_with_that_body_and_type(url):
 
 
 def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
-    fault(url, method="GET", trickle=0.01)
+    fault(url, method="GET", trickle=0.002)
     started = time.monotonic()
     answer = call(url, "GET", job_path(1001))
     assert answer.json()["job_detail"]["job_id"] == 1001
-    assert time.monotonic() - started >= 0.01 * len(answer.content) * 0.9
+    assert time.monotonic() - started >= 0.002 * len(answer.content) * 0.9
 
 
 def test_a_control_put_can_start_someone_elses_stop(url):
