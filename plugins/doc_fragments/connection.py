@@ -20,7 +20,7 @@ options:
     type: str
   project_id:
     description:
-      - ID of the project the DLI jobs belong to: letters, digits, V(-) and V(_) only, up to 64 characters.
+      - ID of the project the DLI jobs belong to; letters, digits, V(-) and V(_) only, up to 64 characters.
       - Required. If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
     type: str
   endpoint:

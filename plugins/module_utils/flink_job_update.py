@@ -99,7 +99,7 @@ def plan_update(status, changes, allow_restart, savepoint, wait):
 
 class FlinkJarJobUpdate:
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
-                 check_mode=False, sleep=time.sleep, clock=time.monotonic):
+                 check_mode=False, sleep=None, clock=None):
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -107,8 +107,9 @@ class FlinkJarJobUpdate:
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.check_mode = check_mode
-        self.sleep = sleep
-        self.clock = clock
+        # Looked up when the update is made, so that a test's fake clock reaches them.
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
         self.wrote = False  # whether a write (update, stop, start) went through or may have: the task changed something
         self.done = []  # descriptions of the steps carried out, for a failure's result
         self.notes = []  # what the user should know although the task succeeded (warnings)
@@ -195,9 +196,9 @@ class FlinkJarJobUpdate:
             self.wrote = True  # the stop and the update before it went through
             status = self.read_back("%s. %s" % (before, exc.msg)).get("status")
             if status not in STARTED_STATUSES:
-                raise JobUpdateError("%s, but it could not be started again: %s It is %s." % (
-                    before, exc.msg, status), status=status, status_code=exc.status_code,
-                                     error_code=exc.error_code, request_id=exc.request_id)
+                raise JobUpdateError(
+                    "%s, but it could not be started again: %s It is %s." % (before, exc.msg, status),
+                    status=status, status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
             self.notes.append("%s The job read back is %s: the start took effect." % (exc.msg, status))
         self.wrote = True
 

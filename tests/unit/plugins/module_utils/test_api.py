@@ -844,7 +844,7 @@ def test_a_get_dropped_every_time_fails_after_its_tries_as_not_written(clock):
     with loopback(drop) as server:
         with pytest.raises(DliApiError) as excinfo:
             _client(clock, endpoint=server.url, max_retries=2).call("GET", PATH)
-    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
     assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: the answer was lost (ConnectionError: ")
     assert excinfo.value.msg.endswith(" after 3 tries.")
     assert server.calls() == [("GET", PATH)] * 3 and clock.sleeps == [0.5, 1.0]
@@ -854,7 +854,7 @@ def test_a_refused_connection_is_tried_again_even_for_a_write(clock):
     port = _free_port()
     with pytest.raises(DliApiError) as excinfo:
         _client(clock, endpoint="http://127.0.0.1:%s" % port, max_retries=2).call("PUT", PATH, {"a": 1})
-    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
     assert excinfo.value.msg.startswith(
         "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionError: " % port)
     assert excinfo.value.msg.endswith(" after 3 tries.")
@@ -890,7 +890,7 @@ def test_a_connection_not_made_within_timeout_is_tried_again_even_for_a_write(cl
     with _full_listener() as port:
         with pytest.raises(DliApiError) as excinfo:
             _quick(_client(clock, endpoint="http://127.0.0.1:%s" % port, max_retries=1)).call("PUT", PATH, {"a": 1})
-    assert type(excinfo.value) is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
     assert excinfo.value.msg.startswith(
         "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectTimeout: " % port)
     assert excinfo.value.msg.endswith(" after 2 tries.")
@@ -934,7 +934,7 @@ def test_a_redirect_is_a_failure_and_never_followed(mocked, clock, method, body,
         mocked.add(any_method, elsewhere, json=OK)
     with pytest.raises(DliApiError) as excinfo:
         _client(clock).call(method, PATH, body)
-    assert type(excinfo.value) is DliApiError
+    assert excinfo.type is DliApiError
     assert excinfo.value.msg == "%s /v1.0/p1/x failed: HTTP %s: a redirect to %s, which is not followed" % (
         method, status, elsewhere)
     assert excinfo.value.status_code == status
@@ -1051,7 +1051,7 @@ def test_a_trickling_answer_to_a_get_is_cut_at_timeout(clock):
             client.call("GET", PATH)
         elapsed = time.monotonic() - start
     assert elapsed < 4
-    assert type(excinfo.value) is DliApiError
+    assert excinfo.type is DliApiError
     assert excinfo.value.msg == "GET /v1.0/p1/x failed: the answer was lost (no whole answer within timeout=1 seconds)."
     assert server.calls() == [("GET", PATH)]
 

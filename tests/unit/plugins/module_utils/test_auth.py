@@ -184,8 +184,8 @@ FORMS = [
     ("JSON", lambda s: json.dumps(s)[1:-1]),
     ("unicode-escape", lambda s: s.encode("unicode_escape").decode("ascii")),
     ("URL-quoted", lambda s: quote(s, safe="")),
-    ("URL-quoted, / kept", lambda s: quote(s)),
-    ("URL-quoted with +", lambda s: quote_plus(s)),
+    ("URL-quoted, / kept", quote),
+    ("URL-quoted with +", quote_plus),
 ]
 
 

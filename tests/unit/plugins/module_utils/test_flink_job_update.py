@@ -105,10 +105,8 @@ RESTART_ACTIONS = ["stop with savepoint", "wait until stopped", "update parallel
     ("job_running", ["smn_topic", "resume_max_num"], False, True, ["update smn_topic, resume_max_num"]),
     ("job_running", ["parallel_number"], True, True, RESTART_ACTIONS),
     ("job_submitting", ["parallel_number"], True, False, RESTART_ACTIONS[:-1]),
-    ("job_canceling", ["parallel_number"], True, True, ["wait for the stop someone else started",
-                                                          "update parallel_number"]),
-    ("job_canceling", ["parallel_number"], False, True, ["wait for the stop someone else started",
-                                                           "update parallel_number"]),
+    ("job_canceling", ["parallel_number"], True, True, ["wait for the stop someone else started", "update parallel_number"]),
+    ("job_canceling", ["parallel_number"], False, True, ["wait for the stop someone else started", "update parallel_number"]),
     ("job_submit_fail", ["queue_name"], False, True, ["update queue_name"]),
 ])
 def test_plan(status, changes, allow, wait, expected):

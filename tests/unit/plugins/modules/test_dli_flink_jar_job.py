@@ -21,12 +21,12 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
 import pytest
+import requests
 import responses
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_update
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
 
 try:
@@ -131,24 +131,11 @@ def clean_env(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch):
-    """main() builds FlinkJarJobUpdate with its defaults, and the defaults (sleep=time.sleep,
-    clock=time.monotonic) are bound when the class is defined: patching time.sleep in
-    flink_job_update would not reach them. Give every update a fake clock instead, and make a
-    real sleep anywhere else (urllib3's retry backoff) a test failure."""
+    """The module's waits run on a fake clock: time.sleep and time.monotonic are looked up when
+    the update is made, so patching them here reaches every wait the module makes."""
     fake = FakeTime()
-    original = flink_job_update.FlinkJarJobUpdate
-
-    class FastUpdate(original):
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("sleep", fake.sleep)
-            kwargs.setdefault("clock", fake.clock)
-            super(FastUpdate, self).__init__(*args, **kwargs)
-
-    def no_real_sleep(seconds):
-        raise AssertionError("a real time.sleep(%r) during a unit test" % (seconds,))
-
-    monkeypatch.setattr(dli_flink_jar_job, "FlinkJarJobUpdate", FastUpdate)
-    monkeypatch.setattr(time, "sleep", no_real_sleep)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    monkeypatch.setattr(time, "monotonic", fake.clock)
     return fake
 
 
@@ -327,94 +314,6 @@ def test_running_job_cold_change_without_allow_restart_fails(capsys, http):
     assert "parallel_number" in msg and "queue_name" in msg and "allow_restart" in msg
     assert "smn_topic" not in msg  # taken in place, not a reason to restart
     assert "job_running" in msg
-
-
-# -- 7. running job, restart allowed ------------------------------------------------------------
-
-@pytest.mark.parametrize("resume_checkpoint", [True, False])
-def test_restart_stops_waits_updates_starts_and_waits(capsys, http, fake_time, resume_checkpoint):
-    for status in ("job_running", "job_canceling", "job_cancel_success", "job_submitting", "job_running"):
-        http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status=status, resume_checkpoint=resume_checkpoint))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("Job 104 is being stopped."))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("Job 104 is being started."))
-    result = succeed(capsys, dict(parallel_number=4, smn_topic="flink-alerts", allow_restart=True))
-    assert sequence(http) == [GET, STOP, GET, GET, PUT, RUN, GET, GET]
-    assert bodies(http) == [
-        ("POST", STOP_PATH, {"job_ids": [JOB_ID], "trigger_savepoint": resume_checkpoint}),
-        ("PUT", PUT_PATH, {"parallel_number": 4, "smn_topic": "flink-alerts"}),
-        ("POST", RUN_PATH, {"job_ids": [JOB_ID], "resume_savepoint": resume_checkpoint}),
-    ]
-    assert result["changed"] is True and result["restarted"] is True
-    assert result["update_time"] == PUT_UPDATE_TIME
-    assert result["job"]["status"] == "job_running" and result["job"]["parallel_number"] == 4
-    assert fake_time.sleeps == [2, 2]  # one poll interval while stopping, one while starting
-
-
-def test_restart_failing_to_start_reports_the_status_description(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
-        status="job_submit_fail", status_desc="Queue flinktest has no free CUs"))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
-    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
-    assert sequence(http) == [GET, STOP, GET, PUT, RUN, GET]
-    assert "Queue flinktest has no free CUs" in result["msg"] and "job_submit_fail" in result["msg"]
-    assert result["changed"] is True  # the job was stopped and updated
-    assert result["status"] == "job_submit_fail"
-
-
-def test_restart_without_wait_does_not_poll_after_the_start(capsys, http, fake_time):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
-    result = succeed(capsys, dict(parallel_number=4, allow_restart=True, wait=False))
-    assert sequence(http) == [GET, STOP, GET, PUT, RUN]
-    assert result["changed"] is True and result["restarted"] is True
-    assert result["job"]["status"] == "job_submitting"
-    assert fake_time.sleeps == []
-
-
-def test_a_job_someone_else_is_stopping_is_waited_for_updated_and_left_stopped(capsys, http, fake_time):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_canceling"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    result = succeed(capsys, dict(parallel_number=4, allow_restart=True, wait=False))
-    assert sequence(http) == [GET, GET, PUT]
-    assert result["restarted"] is False
-    assert result["actions"] == ["wait for the stop someone else started", "update parallel_number"]
-    assert result["job"]["status"] == "job_cancel_success"
-
-
-def test_restart_whose_update_fails_starts_the_job_again_unchanged(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running", resume_checkpoint=True))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    http.add(responses.PUT, BASE + PUT_PATH, status=400, headers={"X-Request-Id": "req-put"},
-             json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
-    http.add(responses.POST, BASE + RUN_PATH, json=batch_answer("starting"))
-    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
-    assert sequence(http) == [GET, STOP, GET, PUT, RUN]
-    assert bodies(http)[-1] == ("POST", RUN_PATH, {"job_ids": [JOB_ID], "resume_savepoint": True})
-    assert "Parameter check failed" in result["msg"] and "started again unchanged" in result["msg"]
-    assert result["status_code"] == 400 and result["error_code"] == "DLI.0001" and result["request_id"] == "req-put"
-    assert result["changed"] is True  # the job was stopped and started
-
-
-def test_restart_times_out_when_the_job_does_not_stop(capsys, http, fake_time):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_canceling"))  # repeated from now on
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    result = fail(capsys, dict(parallel_number=4, allow_restart=True, wait_timeout=5))
-    # polls at t=0, 2, 4, 5: then the 5 seconds are over; never updated nor started
-    assert sequence(http) == [GET, STOP, GET, GET, GET, GET]
-    assert fake_time.sleeps == [2, 2, 1]
-    assert "did not stop" in result["msg"] and "wait_timeout=5" in result["msg"] and "job_canceling" in result["msg"]
-    assert result["changed"] is True
 
 
 # -- 8. and 9. retries ---------------------------------------------------------------------------
@@ -770,3 +669,56 @@ def test_secrets_never_appear_in_the_output(capsys, http, kind, outcome):
     sent = [call.request.headers.get("X-Auth-Token") or call.request.headers.get("X-Security-Token")
             for call in http.calls if urlsplit(call.request.url).path != TOKEN_PATH]
     assert sent and all(value in list(SECRETS.values()) + [ISSUED_TOKEN] for value in sent)
+
+
+# -- what main() adds: actions, msg, warnings, and refusals before any request ------------------------
+
+def test_result_says_what_was_done_in_actions_and_one_line(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    result = succeed(capsys, dict(parallel_number=4, cu_number=4))
+    assert result["actions"] == ["update cu_number, parallel_number"]
+    assert result["msg"] == "Flink job 104: update cu_number, parallel_number."
+
+
+def test_check_mode_says_what_would_be_done(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
+    assert sequence(http) == [GET]
+    assert result["msg"] == ("Flink job 104: would stop, then wait until stopped, then update parallel_number, "
+                             "then start, then wait until running.")
+
+
+def test_nothing_to_do_says_so(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    result = succeed(capsys, dict(parallel_number=1))
+    assert result["actions"] == [] and result["msg"] == "Flink job 104: no change."
+
+
+def test_allow_restart_needs_a_positive_wait_timeout(capsys, no_http):
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True, wait_timeout=0))
+    assert result["msg"].startswith("allow_restart=true needs a wait_timeout of at least 1 second")
+    assert len(no_http.calls) == 0
+
+
+def test_a_lost_put_answer_read_back_is_a_warning_and_a_change(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(responses.PUT, BASE + PUT_PATH, body=requests.exceptions.ReadTimeout("read timed out"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(parallel_number=4, update_time=PUT_UPDATE_TIME))
+    result = succeed(capsys, dict(parallel_number=4))
+    assert sequence(http) == [GET, PUT, GET]
+    assert result["changed"] is True and result["update_time"] == PUT_UPDATE_TIME
+    assert any("The job read back holds the update." in str(warning) for warning in result["warnings"]), result["warnings"]
+
+
+def test_a_failure_after_a_write_returns_the_steps_done_and_changed(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(responses.POST, BASE + RUN_PATH, json=[{"is_success": "false", "message": "queue busy"}])
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
+    assert result["changed"] is True and result["status"] == "job_cancel_success"
+    assert result["actions"] == ["stop", "wait until stopped", "update parallel_number"]
+    assert "the job is stopped and updated, but it could not be started again" in result["msg"]
