@@ -28,6 +28,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
+from conftest import JOB_ID, JOB_UPDATE_TIME, FakeTime, build_detail  # shared fixtures (tests/unit/conftest.py)
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -44,13 +45,11 @@ except ImportError:  # ansible-core < 2.19
 BASE = "https://dli.test.example.com"
 IAM = "https://iam.test.example.com"
 PROJECT = "p1"
-JOB_ID = 104
 JOB_PATH = "/v1.0/p1/streaming/jobs/104"
 PUT_PATH = "/v1.0/p1/streaming/flink-jobs/104"
 STOP_PATH = "/v1.0/p1/streaming/jobs/stop"
 RUN_PATH = "/v1.0/p1/streaming/jobs/run"
 TOKEN_PATH = "/v3/auth/tokens"
-JOB_UPDATE_TIME = 1578467395713
 PUT_UPDATE_TIME = 1516952770835
 
 AK = "AKVISIBLEID"
@@ -62,39 +61,11 @@ PUT = ("PUT", PUT_PATH)
 STOP = ("POST", STOP_PATH)
 RUN = ("POST", RUN_PATH)
 
-TOP_LEVEL = ("job_id", "name", "desc", "queue_name", "job_type", "status", "status_desc", "main_class",
-             "entrypoint_args", "create_time", "update_time", "start_time")
-
-
 # -- the job as GET /v1.0/{project_id}/streaming/jobs/{job_id} answers it ---------------------
 
 def detail_answer(**fields):
-    """The job detail answer of the API notes; ``fields`` replace values at the top level
-    or in job_config, wherever the field lives (an unknown name is a test error)."""
-    detail = {
-        "job_id": JOB_ID, "name": "jptest", "desc": "", "queue_name": "flinktest",
-        "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
-        "main_class": None, "entrypoint_args": None,
-        "create_time": 1578466221525, "update_time": JOB_UPDATE_TIME, "start_time": None,
-        "job_config": {
-            "entrypoint": "FemaleInfoCollection.jar", "dependency_jars": ["myGroup/dep.jar"],
-            "dependency_files": ["myGroup/data.csv"], "cu_number": 2, "manager_cu_number": 1,
-            "parallel_number": 1, "tm_cus": 1, "tm_slot_num": 1, "log_enabled": False,
-            "obs_bucket": None, "smn_topic": None, "restart_when_exception": False,
-            "resume_checkpoint": False, "resume_max_num": -1, "checkpoint_path": None,
-            "runtime_config": "[{\"key\":\"k\",\"value\":\"v\"}]",
-            "feature": "basic", "flink_version": "1.15", "image": None,
-            "checkpoint_enabled": False, "checkpoint_mode": "exactly_once", "checkpoint_interval": 30,
-        },
-    }
-    for name, value in fields.items():
-        if name in TOP_LEVEL:
-            detail[name] = value
-        elif name in detail["job_config"]:
-            detail["job_config"][name] = value
-        else:
-            raise KeyError("not a field of the job detail answer: %s" % name)
-    return {"is_success": "true", "message": "Job detail query succeeds.", "job_detail": detail}
+    """The whole job detail answer around the shared job detail (see conftest.build_detail)."""
+    return {"is_success": "true", "message": "Job detail query succeeds.", "job_detail": build_detail(**fields)}
 
 
 def put_answer(update_time=PUT_UPDATE_TIME):
@@ -107,19 +78,6 @@ def batch_answer(message):
 
 
 # -- running the module ------------------------------------------------------------------
-
-class FakeTime(object):
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
