@@ -98,7 +98,7 @@ options:
     default: 30
   max_retries:
     description:
-      - How often a request is retried after HTTP 429, HTTP 5xx or a connection that could not be made, with
+      - How often a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection that could not be made, with
         jittered exponential backoff (0.5, 1, 2, 4 ... seconds, at most 20), or after the C(Retry-After) the
         service asks for. V(0) disables retries. Every retry is signed afresh.
       - The waits of one call are bounded by the longer of O(timeout) and, in modules that have it, C(wait_timeout).

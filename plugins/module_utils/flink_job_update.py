@@ -182,8 +182,12 @@ class FlinkJarJobUpdate:
                 exc.msg += " The job is %s." % status
                 raise
             self.wrote = True
-            self.notes.append("%s The job read back is %s: %s." % (
-                exc.msg, status, "the stop took effect" if exc.maybe_written else "someone else stopped it"))
+            if not exc.maybe_written:  # refused: someone else stopped it, so it is left stopped as they meant
+                self.notes.append("%s The job read back is %s: someone else stopped it, so it is updated and left "
+                                  "stopped." % (exc.msg, status))
+                self.stop_savepoint = savepoint
+                return
+            self.notes.append("%s The job read back is %s: the stop took effect." % (exc.msg, status))
         self.wrote = True
         self.stopped_by_us = True
         self.stop_savepoint = savepoint
@@ -259,6 +263,7 @@ class FlinkJarJobUpdate:
         plan = plan_update(status, changes, self.allow_restart, bool(merged.get("resume_checkpoint")), self.wait)
         if plan and not self.check_mode:
             status, update_time = self.execute(plan, status, update_time)
+            plan = [step for step in plan if step.describe() in self.done]
         result = dict(changed=bool(plan), restarted=any(step.kind == "start" for step in plan),
                       actions=[step.describe() for step in plan])
         if changes:
@@ -272,6 +277,8 @@ class FlinkJarJobUpdate:
         """Carry the plan out, step by step; returns the job's (status, update_time) after it."""
         deadline = self.clock() + self.wait_timeout
         for step in plan:
+            if step.kind in ("start", "wait_running") and not self.stopped_by_us:
+                continue  # someone else stopped the job: it is not this task's to start
             if step.kind == "stop":
                 self.stop(step.savepoint)
             elif step.kind == "wait_stopped":

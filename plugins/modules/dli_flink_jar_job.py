@@ -350,7 +350,7 @@ status:
   description:
     - Status of the job when a restart failed while waiting for the job to stop or to run again,
       for example V(job_cancel_fail) or V(job_submit_fail).
-  returned: failure while waiting during a restart
+  returned: failure after the job's status was read during a restart (a wait, or a refused or lost stop or start)
   type: str
   sample: job_submit_fail
 """

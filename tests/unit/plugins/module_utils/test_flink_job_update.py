@@ -236,14 +236,17 @@ def test_lost_stop_answer_with_the_job_still_running_fails_as_possibly_changed(j
     assert up.wrote is True and up.done == []
 
 
-def test_stop_refused_because_someone_else_stopped_the_job_goes_on(job_detail, clock):
+def test_stop_refused_because_someone_else_stopped_the_job_updates_it_and_leaves_it_stopped(job_detail, clock):
     client = FakeClient([
         get(job_detail(status="job_running")), stop(refused("POST", STOP_PATH, "Job 104 is not running")),
-        get(job_detail(status="job_cancel_success")), get(job_detail(status="job_cancel_success")), put(), run(),
-        get(job_detail(status="job_running"))])
+        get(job_detail(status="job_cancel_success")), get(job_detail(status="job_cancel_success")), put()])
     up = update(client, clock, allow_restart=True, parallel_number=4)
-    up.run()
-    assert up.notes[0].endswith("The job read back is job_cancel_success: someone else stopped it.")
+    result = up.run()
+    assert ("POST", RUN_PATH) not in methods(client)
+    assert result["actions"] == ["stop", "wait until stopped", "update parallel_number"]
+    assert result["restarted"] is False and result["job"]["status"] == "job_cancel_success"
+    assert up.notes[0].endswith("The job read back is job_cancel_success: someone else stopped it, so it is updated "
+                                "and left stopped.")
 
 
 def test_start_refused_after_the_update_says_the_job_is_stopped_and_updated(job_detail, clock):
