@@ -36,7 +36,7 @@ $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli:
 install: venv
 	rm -rf $(TMP)/dist $(INSTALLED)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(TMP)/dist .
-	$(BIN)/python tests/artifact/check_tarball.py $(TARBALL)
+	$(BIN)/python tools/check_tarball.py $(TARBALL)
 	$(BIN)/ansible-galaxy collection install --force -p $(INSTALLED) $(TARBALL)
 
 units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
@@ -48,11 +48,11 @@ integration: install
 
 # The demo playbook under ansible-runner, the engine of AWX / Automation Platform, judged by its events.
 runner: install
-	$(BIN)/python tests/integration/run_runner.py
+	$(BIN)/python tools/run_runner.py
 
 # ansible-test sanity (all default tests, Python 3.11) on a copy of the tracked tree.
 sanity: venv
-	$(BIN)/python tests/sanity/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
+	$(BIN)/python tools/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
 
 lint: venv
 	$(BIN)/ansible-lint --strict
@@ -68,20 +68,20 @@ docs: install
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 	rm -rf $(TMP)/docs && mkdir -m 700 -p $(TMP)/docs
 	$(BIN)/antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir $(TMP)/docs hwcloud.dli
-	$(BIN)/python tests/docs/offline_inventories.py $(TMP)/docs
+	$(BIN)/python tools/offline_inventories.py $(TMP)/docs
 	cd $(TMP)/docs && ./build.sh
 	@echo "docs: $(TMP)/docs/build/html/index.html"
 
 # The execution environment for AWX / Automation Platform: the build context (no container engine
 # needed), and what ansible-builder reads from the installed collection's meta/execution-environment.yml.
 ee: install
-	$(BIN)/python tests/artifact/check_ee.py --ee-file docs/execution-environment.yml \
+	$(BIN)/python tools/check_ee.py --ee-file docs/execution-environment.yml \
 	  --context $(TMP)/ee --collections $(INSTALLED)
 
 test: units integration runner sanity lint changelog docs ee
 
 demo: install
-	$(BIN)/python tests/emulator/run_demo.py
+	$(BIN)/python tools/run_demo.py
 
 clean:
 	rm -rf $(VENV) $(TMP)

@@ -18,7 +18,7 @@ import sys
 
 import ansible_test
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def wanted_pip_version():
