@@ -7,6 +7,9 @@ tracked files (plus new, unignored ones) are copied to such a tree first. Its te
 environments are bootstrapped with a pip script it downloads from a host this network does not
 reach: the offline stand-in in the shared tools folder is put in its cache, under the name that
 follows the pip version ansible-test asks for, unless a script is already cached there.
+
+ansible-test keeps that cache, and its virtual environments, under ~/.ansible/test/: the
+Makefile runs this with HOME pointed at the checkout's .tmp/home, so they stay there.
 """
 
 import argparse
