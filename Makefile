@@ -28,7 +28,8 @@ export ANSIBLE_HOME := $(HOME_DIR)/.ansible
 export ANSIBLE_LOCAL_TEMP := $(HOME_DIR)/.ansible/tmp
 export PIP_CACHE_DIR := $(TMP)/pip-cache
 export TMPDIR := $(TMP)/tmp
-# The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for ansible-test.
+# The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for
+# ansible-test. Optional: without it, ansible-test downloads its bootstrap itself.
 SHARED ?= $(abspath ../shared)
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(TMP)/dist/hwcloud-dli-$(VERSION).tar.gz
