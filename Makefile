@@ -3,7 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 TMP := $(abspath .tmp)
-# The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for ansible-test.
+
+# Every target keeps its writes inside the checkout, in .venv/ and .tmp/. The tools run with
+# .tmp/home as their home: ansible (ANSIBLE_HOME: local temp, galaxy cache), ansible-test (its
+# pip bootstrap and sanity virtual environments), ansible-lint (its copy of the collection, which
+# in ~/.ansible/collections would shadow what a user installs), antsibull (antsibull.log), pip,
+# the Huawei Cloud SDK (.huaweicloud/). `make test` checks that the real home was left alone.
+# The real home and the interpreter are read once, before HOME changes (sub-makes inherit them).
+ifndef HWDLI_REAL_HOME
+HWDLI_REAL_HOME := $(HOME)
+endif
+export HWDLI_REAL_HOME
+ifndef HWDLI_PYTHON
+HWDLI_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
+endif
+export HWDLI_PYTHON
+HOME_DIR := $(TMP)/home
+export HOME := $(HOME_DIR)
+export XDG_CACHE_HOME := $(HOME_DIR)/.cache
+export XDG_CONFIG_HOME := $(HOME_DIR)/.config
+export XDG_DATA_HOME := $(HOME_DIR)/.local/share
+export XDG_STATE_HOME := $(HOME_DIR)/.local/state
+export ANSIBLE_HOME := $(HOME_DIR)/.ansible
+export ANSIBLE_LOCAL_TEMP := $(HOME_DIR)/.ansible/tmp
+export PIP_CACHE_DIR := $(TMP)/pip-cache
+export TMPDIR := $(TMP)/tmp
+# The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for
+# ansible-test. Optional: without it, ansible-test downloads its bootstrap itself.
 SHARED ?= $(abspath ../shared)
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(TMP)/dist/hwcloud-dli-$(VERSION).tar.gz
@@ -15,19 +41,29 @@ INSTALLED := $(TMP)/installed
 SANITY_TREE := $(TMP)/sanity/ansible_collections/hwcloud/dli
 export ANSIBLE_COLLECTIONS_PATH := $(INSTALLED)
 export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
 .PHONY: all demo test units integration runner install venv sanity lint docs changelog ee clean
 
 all: test
 
-$(VENV)/.installed: requirements.txt tests/requirements.txt
-	$(PYTHON) -m venv $(VENV)
+# The home the tools get, with the user's pip configuration (an index, a certificate) copied in.
+$(HOME_DIR)/.ready:
+	mkdir -p $(HOME_DIR) $(TMPDIR)
+	for conf in .config/pip/pip.conf .pip/pip.conf; do \
+	  if [ -f "$(HWDLI_REAL_HOME)/$$conf" ]; then \
+	    mkdir -p "$$(dirname "$(HOME_DIR)/$$conf")" && cp "$(HWDLI_REAL_HOME)/$$conf" "$(HOME_DIR)/$$conf"; fi; \
+	done
+	touch $@
+
+$(VENV)/.installed: requirements.txt tests/requirements.txt | $(HOME_DIR)/.ready
+	$(HWDLI_PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -r tests/requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed | $(HOME_DIR)/.ready
 
 $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli:
 	mkdir -p $(SRC_COLLECTIONS)/ansible_collections/hwcloud
@@ -36,7 +72,7 @@ $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli:
 install: venv
 	rm -rf $(TMP)/dist $(INSTALLED)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(TMP)/dist .
-	$(BIN)/python tests/artifact/check_tarball.py $(TARBALL)
+	$(BIN)/python tools/check_tarball.py $(TARBALL)
 	$(BIN)/ansible-galaxy collection install --force -p $(INSTALLED) $(TARBALL)
 
 units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
@@ -48,14 +84,16 @@ integration: install
 
 # The demo playbook under ansible-runner, the engine of AWX / Automation Platform, judged by its events.
 runner: install
-	$(BIN)/python tests/integration/run_runner.py
+	$(BIN)/python tools/run_runner.py
 
 # ansible-test sanity (all default tests, Python 3.11) on a copy of the tracked tree.
 sanity: venv
-	$(BIN)/python tests/sanity/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
+	$(BIN)/python tools/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
 
+# ansible-lint installs the collection from the checkout into ANSIBLE_HOME's collections; only that
+# path is given, so that the one installed from the tarball does not count as a second copy.
 lint: venv
-	$(BIN)/ansible-lint --strict
+	ANSIBLE_COLLECTIONS_PATH=$(ANSIBLE_HOME)/collections $(BIN)/ansible-lint --strict
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
@@ -68,20 +106,24 @@ docs: install
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 	rm -rf $(TMP)/docs && mkdir -m 700 -p $(TMP)/docs
 	$(BIN)/antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir $(TMP)/docs hwcloud.dli
-	$(BIN)/python tests/docs/offline_inventories.py $(TMP)/docs
+	$(BIN)/python tools/offline_inventories.py $(TMP)/docs
 	cd $(TMP)/docs && ./build.sh
 	@echo "docs: $(TMP)/docs/build/html/index.html"
 
 # The execution environment for AWX / Automation Platform: the build context (no container engine
 # needed), and what ansible-builder reads from the installed collection's meta/execution-environment.yml.
 ee: install
-	$(BIN)/python tests/artifact/check_ee.py --ee-file docs/execution-environment.yml \
+	$(BIN)/python tools/check_ee.py --ee-file docs/execution-environment.yml \
 	  --context $(TMP)/ee --collections $(INSTALLED)
 
-test: units integration runner sanity lint changelog docs ee
+# Everything, the demo included, then the check that none of it wrote into the real home.
+TEST_TARGETS := units integration runner sanity lint changelog docs ee demo
+test: venv
+	$(HWDLI_PYTHON) tools/check_home_untouched.py --home "$(HWDLI_REAL_HOME)" --state $(TMP)/home-check -- \
+	  $(MAKE) --no-print-directory $(TEST_TARGETS)
 
 demo: install
-	$(BIN)/python tests/emulator/run_demo.py
+	$(BIN)/python tools/run_demo.py
 
 clean:
 	rm -rf $(VENV) $(TMP)

@@ -5,8 +5,12 @@
 ansible-test only runs from a checkout at ``ansible_collections/<namespace>/<name>/``, so the
 tracked files (plus new, unignored ones) are copied to such a tree first. Its test
 environments are bootstrapped with a pip script it downloads from a host this network does not
-reach: the offline stand-in in the shared tools folder is put in its cache, under the name that
-follows the pip version ansible-test asks for, unless a script is already cached there.
+reach: the offline stand-in in the shared tools folder (``--shared``, the Makefile's ../shared)
+is put in its cache, under the name that follows the pip version ansible-test asks for, unless a
+script is already cached there. Without that folder, ansible-test downloads the script itself.
+
+ansible-test keeps that cache, and its virtual environments, under ~/.ansible/test/: the
+Makefile runs this with HOME pointed at the checkout's .tmp/home, so they stay there.
 """
 
 import argparse
@@ -18,7 +22,7 @@ import sys
 
 import ansible_test
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def wanted_pip_version():
@@ -30,18 +34,18 @@ def wanted_pip_version():
     return match.group(1)
 
 
-def provide_pip_bootstrap(shared):
-    version = wanted_pip_version()
+def provide_pip_bootstrap(shared, version):
+    """Put the offline stand-in where ansible-test looks for a downloaded bootstrap; what was done."""
     cached = os.path.expanduser("~/.ansible/test/cache/get_pip_%s.py" % version.replace(".", "_"))
-    offline = os.path.join(shared, "tools", "ansible-test-get-pip.py")
+    offline = os.path.join(shared, "tools", "ansible-test-get-pip.py") if shared else None
     if os.path.exists(cached):
-        print("pip %s bootstrap: using %s" % (version, cached))
-    elif os.path.exists(offline):
+        return "pip %s bootstrap: using %s" % (version, cached)
+    if offline and os.path.exists(offline):
         os.makedirs(os.path.dirname(cached), exist_ok=True)
         shutil.copyfile(offline, cached)
-        print("pip %s bootstrap: copied the offline stand-in to %s" % (version, cached))
-    else:
-        print("pip %s bootstrap: none cached and no %s; ansible-test will download it" % (version, offline))
+        return "pip %s bootstrap: copied the offline stand-in to %s" % (version, cached)
+    return "pip %s bootstrap: none cached and no %s; ansible-test will download it" % (
+        version, offline or "shared folder given")
 
 
 def copy_tree(tree):
@@ -62,10 +66,10 @@ def copy_tree(tree):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--tree", required=True, help="where to copy the collection, ending in ansible_collections/NS/NAME")
-    parser.add_argument("--shared", required=True, help="the shared folder whose tools/ holds the offline pip bootstrap")
+    parser.add_argument("--shared", help="the shared folder whose tools/ holds the offline pip bootstrap, if any")
     parser.add_argument("tests", nargs="*", help="only these sanity tests (default: all)")
     args = parser.parse_args()
-    provide_pip_bootstrap(args.shared)
+    print(provide_pip_bootstrap(args.shared, wanted_pip_version()), flush=True)
     copy_tree(args.tree)
     command = ["ansible-test", "sanity", "--python", "3.11", "--color", "no"]
     for name in args.tests:

@@ -10,10 +10,9 @@ import os
 import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "docs", "examples")
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 import dli_emulator  # noqa: E402
 

@@ -1,24 +1,23 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The checks of the built tarball and of the execution environment's requirements."""
+"""tools/check_tarball.py: what the built collection tarball must and must not hold."""
 
 import importlib.util
 import io
 import os
 import tarfile
 
-HERE = os.path.join(os.path.dirname(__file__), "..", "..", "artifact")
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, name + ".py"))
+    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 check_tarball = _load("check_tarball")
-check_ee = _load("check_ee")
 
 
 def _tarball(tmp_path, names):
@@ -52,7 +51,7 @@ def test_leftovers_and_missing_files_are_named(tmp_path):
     ]
 
 
-def test_requirement_names():
-    lines = ["requests>=2.25.0  # from collection hwcloud.dli", "# a comment", "", "PyYAML[extra]==6; python_version>'3'",
-             "urllib3 < 3"]
-    assert check_ee.requirement_names(lines) == {"requests", "pyyaml", "urllib3"}
+def test_developer_tools_and_ci_files_are_not_packed(tmp_path):
+    names = list(check_tarball.REQUIRED) + ["tools/run_sanity.py", ".ci/run", "tests/unit/tools/test_check_tarball.py"]
+    found, _count = check_tarball.problems(_tarball(tmp_path, names))
+    assert found == ["should not be packed: tools/run_sanity.py", "should not be packed: .ci/run"]

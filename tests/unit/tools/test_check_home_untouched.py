@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""tools/check_home_untouched.py: what counts as a write into the home directory."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+guard = _load("check_home_untouched")
+
+
+def _home(tmp_path):
+    home = tmp_path / "home"
+    for folder in (".ansible/tmp", ".cache/pip", ".pyenv", ".claude"):
+        (home / folder).mkdir(parents=True)
+    (home / ".bashrc").write_text("# old\n")
+    (home / ".cache" / "pip" / "old").write_text("old\n")
+    return str(home)
+
+
+def _run(tmp_path, home, code):
+    return guard.run_checked([sys.executable, "-c", code], [home], str(tmp_path / "state"))
+
+
+def test_a_command_that_writes_nothing_there_passes(tmp_path):
+    home = _home(tmp_path)
+    code, found, watched = _run(tmp_path, home, "open(%r, 'w').write('x')" % str(tmp_path / "elsewhere"))
+    assert (code, found, watched) == (0, [], [home])
+
+
+def test_writes_in_the_tool_folders_and_at_the_top_level_are_listed(tmp_path):
+    home = _home(tmp_path)
+    code, found, _watched = _run(tmp_path, home, "\n".join([
+        "import os",
+        "os.makedirs(%r)" % os.path.join(home, ".ansible", "collections", "ansible_collections", "hwcloud"),
+        "open(%r, 'w').write('x')" % os.path.join(home, ".ansible", "collections", "ansible_collections", "hwcloud", "x"),
+        "os.makedirs(%r)" % os.path.join(home, ".ansible", "roles"),
+        "open(%r, 'a').write('new')" % os.path.join(home, ".cache", "pip", "old"),
+        "open(%r, 'w').write('log')" % os.path.join(home, "antsibull.log"),
+        "os.makedirs(%r)" % os.path.join(home, ".huaweicloud"),
+        "open(%r, 'a').write('# new')" % os.path.join(home, ".bashrc"),
+    ]))
+    assert code == 0
+    assert found == [
+        os.path.join(home, ".ansible", "collections", "ansible_collections", "hwcloud", "x"),
+        os.path.join(home, ".bashrc"),
+        os.path.join(home, ".cache", "pip", "old"),
+        os.path.join(home, ".huaweicloud") + os.sep,
+        os.path.join(home, "antsibull.log"),
+    ]
+
+
+def test_folders_no_tool_writes_to_are_not_searched(tmp_path):
+    home = _home(tmp_path)
+    code, found, _watched = _run(tmp_path, home, "open(%r, 'w').write('x')" % os.path.join(home, ".claude", "x"))
+    assert (code, found) == (0, [])
+
+
+def test_the_command_status_is_kept(tmp_path):
+    home = _home(tmp_path)
+    code, found, _watched = _run(tmp_path, home, "raise SystemExit(3)")
+    assert (code, found) == (3, [])
+
+
+def test_main_fails_when_the_home_was_written_to(tmp_path, capsys, monkeypatch):
+    home = _home(tmp_path)
+    monkeypatch.setattr(guard, "homes", lambda given: [given])
+    write = "open(%r, 'w').write('x')" % os.path.join(home, ".ansible", "tmp", "x")
+    code = guard.main(["--home", home, "--state", str(tmp_path / "state"), "--", sys.executable, "-c", write])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert os.path.join(home, ".ansible", "tmp", "x") in out
+    code = guard.main(["--home", home, "--state", str(tmp_path / "state"), "--", sys.executable, "-c", "pass"])
+    assert code == 0 and "home untouched" in capsys.readouterr().out
+
+
+def test_temporary_folders_of_another_running_ansible_are_left_out(tmp_path):
+    home = _home(tmp_path)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], stdout=subprocess.PIPE,
+                              check=True, text=True).stdout.strip()
+    ours = os.path.join(home, ".ansible", "tmp", "ansible-local-%sabcd1234" % finished, "ansiballz_cache", "m.zip")
+    other = os.path.join(home, ".ansible", "tmp", "ansible-local-%sabcd_234" % os.getpid(), "ansiballz_cache", "m.zip")
+    remote = os.path.join(home, ".ansible", "tmp", "ansible-tmp-1795473276.119103-%s-8985" % os.getpid(), "AnsiballZ_m.py")
+    code, found, _watched = _run(tmp_path, home, "\n".join(
+        ["import os"] + ["os.makedirs(os.path.dirname(%r)); open(%r, 'w').write('x')" % (p, p) for p in (ours, other, remote)]))
+    assert (code, found) == (0, [ours])
