@@ -236,11 +236,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if self.trickle:  # a slow answer: the body one byte at a time
-            self.wfile.flush()
-            for index in range(len(data)):
-                self.wfile.write(data[index:index + 1])
+            try:
                 self.wfile.flush()
-                time.sleep(self.trickle)
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(self.trickle)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up on the slow answer, as it should
             return
         self.wfile.write(data)
 
