@@ -61,6 +61,7 @@ PUT = ("PUT", PUT_PATH)
 STOP = ("POST", STOP_PATH)
 RUN = ("POST", RUN_PATH)
 
+
 # -- the job as GET /v1.0/{project_id}/streaming/jobs/{job_id} answers it ---------------------
 
 def detail_answer(**fields):
