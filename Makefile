@@ -39,12 +39,14 @@ SRC_COLLECTIONS := $(TMP)/src
 INSTALLED := $(TMP)/installed
 # A copy of the tracked tree under ansible_collections/, which ansible-test needs.
 SANITY_TREE := $(TMP)/sanity/ansible_collections/hwcloud/dli
+# Another copy, for ansible-test integration.
+ANSIBLE_TEST_TREE := $(TMP)/ansible-test/ansible_collections/hwcloud/dli
 export ANSIBLE_COLLECTIONS_PATH := $(INSTALLED)
 export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all demo test units integration runner install venv sanity lint docs changelog ee clean
+.PHONY: all demo test units integration ansible-test-integration runner install venv sanity lint docs changelog ee clean
 
 all: test
 
@@ -82,6 +84,10 @@ units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
 integration: install
 	$(BIN)/python tests/integration/run.py
 
+# The same targets as ansible-test runs them, from a copy of the source tree (its setup target starts the emulator).
+ansible-test-integration: venv
+	$(BIN)/python tools/run_ansible_test_integration.py --tree $(ANSIBLE_TEST_TREE)
+
 # The demo playbook under ansible-runner, the engine of AWX / Automation Platform, judged by its events.
 runner: install
 	$(BIN)/python tools/run_runner.py
@@ -117,7 +123,7 @@ ee: install
 	  --context $(TMP)/ee --collections $(INSTALLED)
 
 # Everything, the demo included, then the check that none of it wrote into the real home.
-TEST_TARGETS := units integration runner sanity lint changelog docs ee demo
+TEST_TARGETS := units integration ansible-test-integration runner sanity lint changelog docs ee demo
 test: venv
 	$(HWDLI_PYTHON) tools/check_home_untouched.py --home "$(HWDLI_REAL_HOME)" --state $(TMP)/home-check -- \
 	  $(MAKE) --no-print-directory $(TEST_TARGETS)

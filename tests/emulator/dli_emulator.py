@@ -93,6 +93,7 @@ class State:
             with open(self.jobs_file) as handle:
                 self.jobs = dict((job["job_id"], self._with_meta(job)) for job in json.load(handle))
             self.tokens, self.faults, self.log = set(), [], []
+            self.last_request = time.time()
             self.last_update = max([j["update_time"] or 0 for j in self.jobs.values()] + [0])
 
     @staticmethod
@@ -249,6 +250,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
+        self.state.last_request = time.time()
         self.lose_answer, self.trickle = False, 0
         parts = urlsplit(self.path)
         self.route, self.query = parts.path, parts.query
@@ -478,6 +480,15 @@ class Handler(BaseHTTPRequestHandler):
     def _control(self):
         state, route, method = self.state, self.route, self.command
         with state.lock:
+            if route == "/_emulator/credentials" and method == "GET":  # its own fake credentials, for test set-ups
+                return self._answer(200, dict(
+                    project_id=PROJECT_ID, access_key=ACCESS_KEY, secret_key=SECRET_KEY, temp_access_key=TEMP_ACCESS_KEY,
+                    temp_secret_key=TEMP_SECRET_KEY, security_token=SECURITY_TOKEN, static_token=STATIC_TOKEN,
+                    user_name=USER_NAME, password=PASSWORD, domain_name=DOMAIN_NAME))
+            if route == "/_emulator/shutdown" and method == "POST":
+                self.close_connection = True
+                threading.Timer(0.3, self.server.shutdown).start()  # after this answer is out
+                return self._answer(200, {"shutdown": True})
             if route == "/_emulator/reset" and method == "POST":
                 state.reset()
                 return self._answer(200, {"reset": True})
@@ -546,6 +557,27 @@ def client_environment(url):
     return {"HW_DLI_ENDPOINT": url, "HW_PROJECT_ID": PROJECT_ID, "HW_ACCESS_KEY": ACCESS_KEY, "HW_SECRET_KEY": SECRET_KEY}
 
 
+def stop_when_idle(server, seconds):
+    """A background emulator whose test run died stops by itself: bounded, never left behind."""
+    state = server.RequestHandlerClass.state
+    while time.time() - state.last_request < seconds:
+        time.sleep(min(1.0, seconds))
+    server.shutdown()
+
+
+def detach(args):
+    """Start the emulator as a process of its own session, for a playbook's setup target."""
+    process = subprocess.Popen([sys.executable, os.path.abspath(__file__)] + args, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith("DLI emulator listening on "):
+        process.kill()
+        print("the emulator did not start: %r" % line, file=sys.stderr)
+        return 1
+    print(json.dumps({"url": line.rsplit(" ", 1)[1], "pid": process.pid}))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -553,11 +585,19 @@ def main(argv=None):
     parser.add_argument("--jobs", default=DEFAULT_JOBS, help="JSON file of job_detail objects to start with")
     parser.add_argument("--transition-seconds", type=float, default=1.0,
                         help="how long submitting and canceling last before running and cancel_success")
+    parser.add_argument("--exit-when-idle", type=float, default=0,
+                        help="stop after that many seconds without a request (0: never)")
+    parser.add_argument("--detach", action="store_true",
+                        help="run in the background: print the URL line and the process id, and return")
     args = parser.parse_args(argv)
+    if args.detach:
+        return detach([arg for arg in (argv if argv is not None else sys.argv[1:]) if arg != "--detach"])
     server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds)
     print("DLI emulator listening on %s" % url, flush=True)
     import signal
     signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())
+    if args.exit_when_idle:
+        threading.Thread(target=stop_when_idle, args=(server, args.exit_when_idle), daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

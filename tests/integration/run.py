@@ -36,22 +36,6 @@ SECRETS = {
 }
 
 
-def target_vars(url):
-    return {
-        "dli_url": url,
-        "dli_project_id": dli_emulator.PROJECT_ID,
-        "dli_access_key": dli_emulator.ACCESS_KEY,
-        "dli_secret_key": dli_emulator.SECRET_KEY,
-        "dli_temp_access_key": dli_emulator.TEMP_ACCESS_KEY,
-        "dli_temp_secret_key": dli_emulator.TEMP_SECRET_KEY,
-        "dli_security_token": dli_emulator.SECURITY_TOKEN,
-        "dli_static_token": dli_emulator.STATIC_TOKEN,
-        "dli_user_name": dli_emulator.USER_NAME,
-        "dli_password": dli_emulator.PASSWORD,
-        "dli_domain_name": dli_emulator.DOMAIN_NAME,
-    }
-
-
 def clean_environment():
     # A developer's own cloud credentials must not leak into, or change, the tests.
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("HW_"))
@@ -107,39 +91,40 @@ def run_playbook(workdir, name, play, variables, extra_args=(), env=None):
 
 
 def main(argv):
-    targets = argv or sorted(os.listdir(os.path.join(HERE, "targets")))
-    process, url = dli_emulator.spawn_process(transition_seconds=0.5)
+    # setup_* targets are dependencies of the others (setup_dli_emulator starts the emulator), never run alone.
+    targets = argv or sorted(t for t in os.listdir(os.path.join(HERE, "targets")) if not t.startswith("setup_"))
     passed, failed = [], []
-    try:
-        with tempfile.TemporaryDirectory() as workdir:
-            variables = target_vars(url)
-            for target in targets:
-                play = {"name": "Integration target " + target, "hosts": "localhost", "connection": "local",
-                        "gather_facts": False, "roles": [target]}
-                code, output = run_playbook(workdir, target, play, variables)
-                print(output)
-                (passed if code == 0 else failed).append(target)
+    with tempfile.TemporaryDirectory() as workdir:
+        for target in targets:
+            play = {"name": "Integration target " + target, "hosts": "localhost", "connection": "local",
+                    "gather_facts": False, "roles": [target]}
+            code, output = run_playbook(workdir, target, play, {})
+            print(output)
+            (passed if code == 0 else failed).append(target)
 
-            # At the highest verbosity, no secret may show: run the auth cases at -vvv and search.
-            play = {"name": "No secret at -vvv", "hosts": "localhost", "connection": "local",
-                    "gather_facts": False, "tasks": [{"ansible.builtin.include_role": {
-                        "name": "dli_flink_jar_job", "tasks_from": "no_secret_cases"}}]}
-            code, output = run_playbook(workdir, "secrets", play, variables, ["-vvv"])
-            leaked = [what for what, secret in SECRETS.items() if secret in output]
-            if code != 0 or leaked:
-                print(output)
-                print("secret search: exit code %s, leaked: %s" % (code, ", ".join(leaked) or "nothing"))
-                failed.append("no secret at -vvv")
-            else:
-                print("secret search: %d lines of -vvv output, no secret in them" % output.count("\n"))
-                passed.append("no secret at -vvv")
+        # At the highest verbosity, no secret may show: run the auth cases at -vvv and search.
+        play = {"name": "No secret at -vvv", "hosts": "localhost", "connection": "local", "gather_facts": False,
+                "tasks": [  # the role's dependency, setup_dli_emulator, starts the emulator
+                    {"ansible.builtin.include_role": {"name": "dli_flink_jar_job", "tasks_from": "no_secret_cases"}},
+                    {"ansible.builtin.uri": {"url": "{{ dli_url }}/_emulator/shutdown", "method": "POST"}}]}
+        code, output = run_playbook(workdir, "secrets", play, {}, ["-vvv"])
+        leaked = [what for what, secret in SECRETS.items() if secret in output]
+        if code != 0 or leaked:
+            print(output)
+            print("secret search: exit code %s, leaked: %s" % (code, ", ".join(leaked) or "nothing"))
+            failed.append("no secret at -vvv")
+        else:
+            print("secret search: %d lines of -vvv output, no secret in them" % output.count("\n"))
+            passed.append("no secret at -vvv")
 
+        process, url = dli_emulator.spawn_process(transition_seconds=0.5)
+        try:
             problems = run_examples(workdir, url)
-            print("module EXAMPLES: %s" % ("; ".join(problems) or "ran as written, the second run changed nothing"))
-            (failed if problems else passed).append("module EXAMPLES")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        print("module EXAMPLES: %s" % ("; ".join(problems) or "ran as written, the second run changed nothing"))
+        (failed if problems else passed).append("module EXAMPLES")
     print("integration: %s" % ", ".join("%s %s" % (t, "ok") for t in passed) + "".join(", %s FAILED" % t for t in failed))
     print("%d passed, %d failed" % (len(passed), len(failed)))
     return 1 if failed else 0
