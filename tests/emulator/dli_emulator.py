@@ -525,11 +525,19 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(404, {"error_code": "DLI.0023", "error_msg": "No such control endpoint"})
 
 
-def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0):
+def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0, tls_cert=None, tls_key=None):
+    """The server and its URL; with ``tls_cert`` and ``tls_key`` (PEM files) it speaks HTTPS."""
     handler = type("BoundHandler", (Handler,), {"state": State(jobs_file or DEFAULT_JOBS, transition_seconds)})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
-    return server, "http://%s:%s" % (host, server.server_address[1])
+    scheme = "http"
+    if tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls_cert, tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    return server, "%s://%s:%s" % (scheme, host, server.server_address[1])
 
 
 def start_emulator(jobs_file=None, transition_seconds=1.0):
@@ -585,6 +593,8 @@ def main(argv=None):
     parser.add_argument("--jobs", default=DEFAULT_JOBS, help="JSON file of job_detail objects to start with")
     parser.add_argument("--transition-seconds", type=float, default=1.0,
                         help="how long submitting and canceling last before running and cancel_success")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
     parser.add_argument("--exit-when-idle", type=float, default=0,
                         help="stop after that many seconds without a request (0: never)")
     parser.add_argument("--detach", action="store_true",
@@ -592,7 +602,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.detach:
         return detach([arg for arg in (argv if argv is not None else sys.argv[1:]) if arg != "--detach"])
-    server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds)
+    server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds, args.tls_cert, args.tls_key)
     print("DLI emulator listening on %s" % url, flush=True)
     import signal
     signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())
