@@ -4,8 +4,8 @@
 
     python tests/emulator/dli_emulator.py [--port 0] [--jobs FILE] [--transition-seconds 1.0]
 
-prints ``DLI emulator listening on http://127.0.0.1:PORT`` and serves until stopped. It follows
-../shared/dli-api-notes.md: answer shapes and types, partial-merge updates, the validation and
+prints ``DLI emulator listening on http://127.0.0.1:PORT`` and serves until stopped. It follows the
+public DLI API reference: answer shapes and types, partial-merge updates, the validation and
 running-job rules, status transitions over time, X-Request-Id on every answer. Every DLI call
 is authenticated: AK/SK signatures are recomputed with the official SDK's Signer (never with the
 collection's own), or a token it issued. Control endpoints under /_emulator/ (no auth) reset
@@ -464,7 +464,7 @@ class Handler(BaseHTTPRequestHandler):
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
                                  feature="basic", checkpoint_enabled=False, checkpoint_mode="exactly_once",
-                                 checkpoint_interval=30)  # the checkpoint defaults of the notes' GET answer
+                                 checkpoint_interval=30)  # the checkpoint defaults of the API reference's job detail example
         # Validate and fill in the new job before storing it: a refused create leaves nothing behind.
         apply_update(self.state, job, body)
         # Filled on create only, when the body names none: an update keeps what is stored (partial merge),
