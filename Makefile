@@ -7,7 +7,8 @@ TMP := $(abspath .tmp)
 # The ansible-core release lines the collection is tested on, oldest first: every line from
 # meta/runtime.yml's requires_ansible (>=2.17.0) that installs on Python 3.11 (2.20 needs 3.12).
 # Each runs the unit tests and the integration playbooks in a virtual environment of its own; the
-# gates run once, on the newest.
+# gates run once, on the newest. .github/workflows/ci.yml has the same list, and runs the same
+# TEST_TARGETS: tools/check_matrix.py (make ci-matrix) fails when they differ.
 ANSIBLE_CORE_VERSIONS := 2.17 2.18 2.19
 NEWEST := $(lastword $(ANSIBLE_CORE_VERSIONS))
 
@@ -63,14 +64,15 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
-GATES := runner sanity lint changelog docs ee demo
+GATES := runner sanity lint changelog docs ee ci-matrix demo
 .PHONY: all test matrix gates venv units install integration $(GATES) clean \
   $(foreach line,$(ANSIBLE_CORE_VERSIONS),venv-$(line) units-$(line) install-$(line) integration-$(line) matrix-$(line))
 
 all: test
 
 # The unit tests and the integration playbooks on every release line, the gates on the newest,
-# the demo included; then the check that none of it wrote into the real home.
+# the demo included; then the check that none of it wrote into the real home. CI runs it in parts:
+# make test TEST_TARGETS=matrix-X.Y, make test TEST_TARGETS=gates.
 TEST_TARGETS := matrix gates
 test:
 	mkdir -p $(TMP)
@@ -146,6 +148,10 @@ lint: venv
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
+
+# The release lines of the Makefile, .github/workflows/ci.yml and meta/runtime.yml agree.
+ci-matrix: venv
+	$(BIN)/python tools/check_matrix.py
 
 # Module reference and user guide, rendered with antsibull-docs and Sphinx; any warning fails.
 docs: install
