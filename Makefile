@@ -1,8 +1,16 @@
-# hwcloud.dli: make demo | make test | make units | make install | make docs | make sanity | make lint
+# hwcloud.dli: make demo | make test | make units | make integration | make gates | make install | make docs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 TMP := $(abspath .tmp)
+
+# The ansible-core release lines the collection is tested on, oldest first: every line from
+# meta/runtime.yml's requires_ansible (>=2.17.0) that installs on Python 3.11 (2.20 needs 3.12).
+# Each runs the unit tests and the integration playbooks in a virtual environment of its own; the
+# gates run once, on the newest. .github/workflows/ci.yml has the same list, and runs the same
+# TEST_TARGETS: tools/check_matrix.py (make ci-matrix) fails when they differ.
+ANSIBLE_CORE_VERSIONS := 2.17 2.18 2.19
+NEWEST := $(lastword $(ANSIBLE_CORE_VERSIONS))
 
 # Every target keeps its writes inside the checkout, in .venv/ and .tmp/. The tools run with
 # .tmp/home as their home: ansible (ANSIBLE_HOME: local temp, galaxy cache), ansible-test (its
@@ -27,28 +35,60 @@ export XDG_STATE_HOME := $(HOME_DIR)/.local/state
 export ANSIBLE_HOME := $(HOME_DIR)/.ansible
 export ANSIBLE_LOCAL_TEMP := $(HOME_DIR)/.ansible/tmp
 export PIP_CACHE_DIR := $(TMP)/pip-cache
+# No __pycache__ beside the sources (PYTHONPYCACHEPREFIX would also hide the venvs' own bytecode).
+export PYTHONDONTWRITEBYTECODE := 1
 export TMPDIR := $(TMP)/tmp
+
 # The project's shared folder, beside the checkout: its tools/ has the offline pip bootstrap for
 # ansible-test. Optional: without it, ansible-test downloads its bootstrap itself.
 SHARED ?= $(abspath ../shared)
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
-TARBALL := $(TMP)/dist/hwcloud-dli-$(VERSION).tar.gz
 # The source tree seen as a collection, for unit tests (imports of ansible_collections.hwcloud.dli).
 SRC_COLLECTIONS := $(TMP)/src
-# The built tarball installed the way a user installs it, for playbooks.
-INSTALLED := $(TMP)/installed
+SRC_LINK := $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
 # A copy of the tracked tree under ansible_collections/, which ansible-test needs.
 SANITY_TREE := $(TMP)/sanity/ansible_collections/hwcloud/dli
 # Another copy, for ansible-test integration.
 ANSIBLE_TEST_TREE := $(TMP)/ansible-test/ansible_collections/hwcloud/dli
+
+# Per release line X.Y: its virtual environment (.venv/ for the newest, which also holds the tools
+# the gates need; .tmp/venvs/ansible-core-X.Y/ for the others), and under .tmp/ansible-core-X.Y/ the
+# tarball its ansible-galaxy builds (dist/) and the collection installed from it (installed/).
+venv_of = $(if $(filter $(NEWEST),$(1)),$(abspath $(VENV)),$(TMP)/venvs/ansible-core-$(1))
+tools_of = $(if $(filter $(NEWEST),$(1)),-r tools/requirements.txt)
+dist_of = $(TMP)/ansible-core-$(1)/dist
+installed_of = $(TMP)/ansible-core-$(1)/installed
+# The playbooks of the demo, the runner check, the docs and the ee use the newest line's install.
+INSTALLED := $(call installed_of,$(NEWEST))
+
 export ANSIBLE_COLLECTIONS_PATH := $(INSTALLED)
 export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all demo test units integration ansible-test-integration runner install venv sanity lint docs changelog ee clean
+GATES := ansible-test-integration runner sanity lint changelog docs ee ci-matrix demo
+.PHONY: all test matrix gates venv units install integration $(GATES) clean \
+  $(foreach line,$(ANSIBLE_CORE_VERSIONS),venv-$(line) units-$(line) install-$(line) integration-$(line) matrix-$(line))
 
 all: test
+
+# The unit tests and the integration playbooks on every release line, the gates on the newest,
+# the demo included; then the check that none of it wrote into the real home. CI runs it in parts:
+# make test TEST_TARGETS=matrix-X.Y, make test TEST_TARGETS=gates.
+TEST_TARGETS := matrix gates
+test:
+	mkdir -p $(TMP)
+	$(HWDLI_PYTHON) tools/check_home_untouched.py --home "$(HWDLI_REAL_HOME)" --state $(TMP)/home-check -- \
+	  $(MAKE) --no-print-directory $(TEST_TARGETS)
+
+matrix: $(foreach line,$(ANSIBLE_CORE_VERSIONS),matrix-$(line))
+gates: $(GATES)
+
+# The newest line, for working on the collection.
+venv: venv-$(NEWEST)
+units: units-$(NEWEST)
+install: install-$(NEWEST)
+integration: integration-$(NEWEST)
 
 # The home the tools get, with the user's pip configuration (an index, a certificate) copied in.
 $(HOME_DIR)/.ready:
@@ -59,40 +99,52 @@ $(HOME_DIR)/.ready:
 	done
 	touch $@
 
-$(VENV)/.installed: requirements.txt tests/requirements.txt | $(HOME_DIR)/.ready
-	$(HWDLI_PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt -r tests/requirements.txt
-	touch $@
-
-venv: $(VENV)/.installed | $(HOME_DIR)/.ready
-
-$(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli:
-	mkdir -p $(SRC_COLLECTIONS)/ansible_collections/hwcloud
+$(SRC_LINK):
+	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
 
-install: venv
-	rm -rf $(TMP)/dist $(INSTALLED)
-	$(BIN)/ansible-galaxy collection build --force --output-path $(TMP)/dist .
-	$(BIN)/python tools/check_tarball.py $(TARBALL)
-	$(BIN)/ansible-galaxy collection install --force -p $(INSTALLED) $(TARBALL)
+# venv-X.Y, units-X.Y, install-X.Y (tarball built, its contents checked, installed the way a user
+# installs it), integration-X.Y, matrix-X.Y (units and integration) for each release line.
+define LINE_RULES
+$(call venv_of,$(1))/.installed-ansible-core-$(1): requirements.txt tests/requirements.txt $(if $(call tools_of,$(1)),tools/requirements.txt) | $(HOME_DIR)/.ready
+	$(HWDLI_PYTHON) -m venv $(call venv_of,$(1))
+	$(call venv_of,$(1))/bin/pip install --quiet --upgrade pip
+	$(call venv_of,$(1))/bin/pip install --quiet "ansible-core==$(1).*" -r requirements.txt -r tests/requirements.txt $(call tools_of,$(1))
+	touch $$@
 
-units: venv $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli
-	cd $(SRC_COLLECTIONS)/ansible_collections/hwcloud/dli && \
-	  PYTHONPATH=$(SRC_COLLECTIONS) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+venv-$(1): $(call venv_of,$(1))/.installed-ansible-core-$(1)
 
-integration: install
-	$(BIN)/python tests/integration/run.py
+units-$(1): venv-$(1) $(SRC_LINK)
+	@echo "=== unit tests, ansible-core $$$$($(call venv_of,$(1))/bin/python -c 'import ansible; print(ansible.__version__)')"
+	cd $(SRC_LINK) && \
+	  PYTHONPATH=$(SRC_COLLECTIONS) $(call venv_of,$(1))/bin/python -m pytest -q -p no:cacheprovider tests/unit
 
-# The same targets as ansible-test runs them, from a copy of the source tree (its setup target starts the emulator).
-ansible-test-integration: venv
-	$(BIN)/python tools/run_ansible_test_integration.py --tree $(ANSIBLE_TEST_TREE)
+install-$(1): venv-$(1)
+	rm -rf $(call dist_of,$(1)) $(call installed_of,$(1))
+	$(call venv_of,$(1))/bin/ansible-galaxy collection build --force --output-path $(call dist_of,$(1)) .
+	$(call venv_of,$(1))/bin/python tools/check_tarball.py $(call dist_of,$(1))/hwcloud-dli-$(VERSION).tar.gz
+	$(call venv_of,$(1))/bin/ansible-galaxy collection install --force -p $(call installed_of,$(1)) \
+	  $(call dist_of,$(1))/hwcloud-dli-$(VERSION).tar.gz
+
+integration-$(1): install-$(1)
+	@echo "=== integration playbooks, $$$$($(call venv_of,$(1))/bin/ansible-playbook --version | head -1)"
+	PATH=$(call venv_of,$(1))/bin:$$$$PATH ANSIBLE_COLLECTIONS_PATH=$(call installed_of,$(1)) \
+	  $(call venv_of,$(1))/bin/python tests/integration/run.py
+
+matrix-$(1): units-$(1) integration-$(1)
+endef
+$(foreach line,$(ANSIBLE_CORE_VERSIONS),$(eval $(call LINE_RULES,$(line))))
 
 # The demo playbook under ansible-runner, the engine of AWX / Automation Platform, judged by its events.
 runner: install
 	$(BIN)/python tools/run_runner.py
 
 # ansible-test sanity (all default tests, Python 3.11) on a copy of the tracked tree.
+# The integration targets as ansible-test runs them, from a copy of the source tree (their setup
+# target starts the emulator), with the newest line's environment.
+ansible-test-integration: venv
+	$(BIN)/python tools/run_ansible_test_integration.py --tree $(ANSIBLE_TEST_TREE)
+
 sanity: venv
 	$(BIN)/python tools/run_sanity.py --tree $(SANITY_TREE) --shared $(SHARED)
 
@@ -103,6 +155,10 @@ lint: venv
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
+
+# The release lines of the Makefile, .github/workflows/ci.yml and meta/runtime.yml agree.
+ci-matrix: venv
+	$(BIN)/python tools/check_matrix.py
 
 # Module reference and user guide, rendered with antsibull-docs and Sphinx; any warning fails.
 docs: install
@@ -121,12 +177,6 @@ docs: install
 ee: install
 	$(BIN)/python tools/check_ee.py --ee-file docs/execution-environment.yml \
 	  --context $(TMP)/ee --collections $(INSTALLED)
-
-# Everything, the demo included, then the check that none of it wrote into the real home.
-TEST_TARGETS := units integration ansible-test-integration runner sanity lint changelog docs ee demo
-test: venv
-	$(HWDLI_PYTHON) tools/check_home_untouched.py --home "$(HWDLI_REAL_HOME)" --state $(TMP)/home-check -- \
-	  $(MAKE) --no-print-directory $(TEST_TARGETS)
 
 demo: install
 	$(BIN)/python tools/run_demo.py
