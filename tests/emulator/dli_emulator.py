@@ -307,7 +307,10 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(fault["status"], payload, extra_headers=headers)
             return True
         if fault.get("body") is not None:
-            self._answer(200, fault["body"].encode(), content_type=fault.get("content_type") or "text/html")
+            body = fault["body"]
+            if not isinstance(body, str):  # a playbook's templating may have made JSON text into data
+                body = json.dumps(body)
+            self._answer(200, body.encode(), content_type=fault.get("content_type") or "text/html")
             return True
         if fault.get("is_success_false"):
             self._answer(200, {"is_success": False, "message": "Injected failure"})
