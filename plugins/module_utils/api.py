@@ -489,8 +489,10 @@ class DliClient:
         except (KeyError, TypeError, ValueError):
             return None
         left = (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
+        if left <= 0:  # just issued, so valid: this host's clock is off; never renew before every call
+            return None
         # A token that is short-lived already is used for half its life, not renewed before every call.
-        return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else max(0, left) / 2)
+        return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else left / 2)
 
     # -- calls ---------------------------------------------------------------
     def call(self, method, path, body=None, expect=dict):

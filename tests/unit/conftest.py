@@ -7,8 +7,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import importlib.util
+import os
 
 import pytest
+
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
+
+
+def load_tool(name):
+    """A developer tool of tools/ (not a package), loaded as a module for its tests."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 JOB_ID = 104
 JOB_UPDATE_TIME = 1578467395713

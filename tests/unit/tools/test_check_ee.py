@@ -2,20 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/check_ee.py: reading the requirements an execution environment must get."""
 
-import importlib.util
-import os
 
-TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+from conftest import load_tool  # tests/unit/conftest.py
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_ee = _load("check_ee")
+check_ee = load_tool("check_ee")
 
 
 def test_requirement_names():

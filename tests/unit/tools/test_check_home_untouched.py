@@ -2,22 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/check_home_untouched.py: what counts as a write into the home directory."""
 
-import importlib.util
 import os
 import subprocess
 import sys
 
-TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+from conftest import load_tool  # tests/unit/conftest.py
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-guard = _load("check_home_untouched")
+guard = load_tool("check_home_untouched")
 
 
 def _home(tmp_path):

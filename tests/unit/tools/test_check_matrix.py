@@ -2,22 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/check_matrix.py: the Makefile, the GitHub workflow and meta/runtime.yml name the same ansible-core lines."""
 
-import importlib.util
-import os
 
 import yaml
 
-TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+from conftest import load_tool  # tests/unit/conftest.py
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_matrix = _load("check_matrix")
+check_matrix = load_tool("check_matrix")
 
 MAKEFILE = "ANSIBLE_CORE_VERSIONS := 2.17 2.18 2.19\nNEWEST := x\nTEST_TARGETS := matrix gates\n"
 WORKFLOW = """

@@ -2,22 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/check_tarball.py: what the built collection tarball must and must not hold."""
 
-import importlib.util
 import io
-import os
 import tarfile
 
-TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+from conftest import load_tool  # tests/unit/conftest.py
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_tarball = _load("check_tarball")
+check_tarball = load_tool("check_tarball")
 
 
 def _tarball(tmp_path, names):

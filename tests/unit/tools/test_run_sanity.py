@@ -2,21 +2,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/run_sanity.py: the pip bootstrap ansible-test needs, with and without the shared folder."""
 
-import importlib.util
-import os
 import re
 
-TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools")
+from conftest import load_tool  # tests/unit/conftest.py
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-run_sanity = _load("run_sanity")
+run_sanity = load_tool("run_sanity")
 
 
 def _cached(home):

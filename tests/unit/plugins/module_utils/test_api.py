@@ -1073,3 +1073,16 @@ def test_a_tls_error_after_the_handshake_is_a_lost_answer_not_a_setup_problem():
     assert api._is_handshake_failure(requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
     assert api._is_handshake_failure(requests.exceptions.SSLError("[SSL: WRONG_VERSION_NUMBER] wrong version number"))
     assert not api._is_handshake_failure(requests.exceptions.SSLError("[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] bad record mac"))
+
+
+@responses.activate
+def test_a_token_that_looks_expired_on_this_host_is_not_renewed_before_every_call():
+    # IAM just issued it, so it is valid; a host clock ahead of IAM's must not cause a login per call.
+    responses.add(responses.POST, "https://iam.example.com/v3/auth/tokens", status=201,
+                  headers={"X-Subject-Token": "issued"}, json={"token": {"expires_at": "2000-01-01T00:00:00.000000Z"}})
+    responses.add(responses.GET, BASE + "/v1.0/p1/a", json={"is_success": "true"})
+    client = DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw", domain_name="d",
+                            iam_endpoint="https://iam.example.com"))
+    for dummy in range(3):
+        client.call("GET", "/v1.0/p1/a")
+    assert [call.request.method for call in responses.calls] == ["POST", "GET", "GET", "GET"]

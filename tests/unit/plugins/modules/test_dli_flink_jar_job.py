@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+from datetime import datetime, timedelta, timezone
 import json
 import os
 import time
@@ -536,7 +537,8 @@ def test_auth_token_is_sent_as_is(capsys, http):
 
 def test_password_login_then_token(capsys, http):
     http.add(responses.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": "issued-token-value"},
-             json={"token": {"expires_at": "2026-11-24T00:00:00.000000Z"}})
+             json={"token": {"expires_at": (datetime.now(timezone.utc) + timedelta(days=1)).strftime(
+                 "%Y-%m-%dT%H:%M:%S.000000Z")}})
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
     http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, user_name="alice",
