@@ -495,8 +495,12 @@ class DliClient:
         return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else left / 2)
 
     # -- calls ---------------------------------------------------------------
-    def call(self, method, path, body=None, expect=dict):
-        """Call DLI; return the decoded JSON answer, which must be of type ``expect``, or raise DliApiError."""
+    def call(self, method, path, body=None, expect=dict, params=None):
+        """Call DLI; return the decoded JSON answer, which must be of type ``expect``, or raise DliApiError.
+        ``params``: the query, a mapping (spaces are sent as %20, as the signature encodes them)."""
+        if params:
+            path += "?" + "&".join("%s=%s" % (quote(str(key), safe="~"), quote(str(value), safe="~"))
+                                   for key, value in sorted(params.items()))
         response = self._send(method, self.endpoint, path, body=body, headers={"X-Project-Id": self.project_id})
         result, request_id = self._decode(response, method, path)
         self.check_success(result, method, path, response.status_code, request_id)

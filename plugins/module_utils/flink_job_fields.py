@@ -27,9 +27,11 @@ class Field:
     ``in_place``: a running job takes a change of it without a restart."""
 
     def __init__(self, name, kind, top_level=False, in_place=False, choices=None,
-                 min_len=None, max_len=None, minimum=None, rule=None):
+                 min_len=None, max_len=None, minimum=None, rule=None, api_values=None, options=None):
         self.name = name
-        self.kind = kind  # str | int | bool | list | runtime_config
+        self.kind = kind  # str | int | bool | list | runtime_config | dict
+        self.api_values = api_values  # option value -> what the API writes, when the two differ (read back either way)
+        self.options = options  # kind dict: the argument spec of its keys
         self.top_level = top_level
         self.in_place = in_place
         self.choices = choices
@@ -41,7 +43,8 @@ class Field:
     def argument_spec(self):
         spec = {"str": dict(type="str"), "int": dict(type="int"), "bool": dict(type="bool"),
                 # Items are checked here, not converted by Ansible, which would write a nested list as its repr.
-                "list": dict(type="list", elements="raw"), "runtime_config": dict(type="raw")}[self.kind]
+                "list": dict(type="list", elements="raw"), "runtime_config": dict(type="raw"),
+                "dict": dict(type="dict", options=self.options)}[self.kind]
         if self.choices:
             spec["choices"] = list(self.choices)
         return spec
@@ -49,11 +52,21 @@ class Field:
     def read(self, detail):
         """The field's value in a job detail answer, as the option's type; None when unset."""
         source = detail if self.top_level else (detail.get("job_config") or {})
-        return to_option_value(self, source.get(self.name))
+        value = source.get(self.name)
+        if self.kind == "dict" and isinstance(value, dict):
+            # Keys the service adds beyond the documented ones are not this module's to compare.
+            value = _known_keys(self.options, value)
+            try:
+                return _dict_value(self.name, self.options, value)
+            except ValueError:
+                return value
+        return to_option_value(self, value)
 
     def to_api(self, value):
         if self.kind == "runtime_config":
             return runtime_config_to_api(value)
+        if self.api_values:
+            return self.api_values[value]
         return value
 
     def check(self, value):
@@ -66,6 +79,14 @@ class Field:
             return "%s must be %s, not %s." % (self.name, self.rule[1], value)
         return None
 
+
+RESOURCE_SPEC_OPTIONS = dict(cpu=dict(type="float"), memory=dict(type="str"))
+RESOURCE_CONFIG_OPTIONS = dict(
+    max_slot=dict(type="int"),
+    parallel_number=dict(type="int"),
+    jobmanager_resource_spec=dict(type="dict", options=RESOURCE_SPEC_OPTIONS),
+    taskmanager_resource_spec=dict(type="dict", options=RESOURCE_SPEC_OPTIONS),
+)
 
 # The update API's parameters, in the order of its reference page, with the limits it states.
 FIELDS = (
@@ -96,6 +117,13 @@ FIELDS = (
     Field("job_type", "str", top_level=True, choices=("flink_jar_job",)),
     # Beyond the reference page's table: parameters the API's update body takes too.
     Field("checkpoint_enabled", "bool"),
+    Field("checkpoint_mode", "str", choices=("exactly_once", "at_least_once"),
+          api_values={"exactly_once": 1, "at_least_once": 2}),
+    Field("checkpoint_interval", "int", minimum=1),
+    Field("execution_agency_urn", "str"),
+    Field("flink_log_config", "str"),
+    Field("resource_config_version", "str", choices=("v1", "v2")),
+    Field("resource_config", "dict", options=RESOURCE_CONFIG_OPTIONS),
 )
 FIELDS_BY_NAME = dict((field.name, field) for field in FIELDS)
 
@@ -162,6 +190,10 @@ def to_option_value(field, value):
         return {} if field.kind == "runtime_config" else None
     if field.kind == "runtime_config":
         return runtime_config_to_mapping(value)
+    if field.kind == "dict":
+        return _dict_value(field.name, field.options, value)
+    if field.api_values and value in field.api_values.values() and value not in field.api_values:
+        return dict((api, option) for option, api in field.api_values.items())[value]
     if field.kind == "int":
         return None if value == "" else int(value)
     if field.kind == "bool":
@@ -177,6 +209,53 @@ def to_option_value(field, value):
                                  "is a %s." % (field.name, item, type(item).__name__))
         return [str(item) for item in value]
     return str(value)
+
+
+def _dict_value(name, options, value):
+    """A mapping with the keys ``options`` documents, each of its type; unset keys left out, so that
+    only the keys given are compared."""
+    if not isinstance(value, dict):
+        raise ValueError("%s must be a mapping, not a %s." % (name, type(value).__name__))
+    unknown = sorted(str(key) for key in value if key not in options)
+    if unknown:
+        raise ValueError("%s takes the keys %s, not %s." % (name, ", ".join(sorted(options)), ", ".join(unknown)))
+    result = {}
+    for key, spec in options.items():
+        item, path = value.get(key), "%s.%s" % (name, key)
+        if item is None:
+            continue
+        if spec["type"] == "dict":
+            item = _dict_value(path, spec["options"], item)
+            if not item:
+                continue
+        elif spec["type"] == "str":
+            if not isinstance(item, string_types) or not item.strip():
+                raise ValueError("%s must be a non-empty string, such as 4G." % path)
+        else:
+            try:
+                number = float(item) if spec["type"] == "float" else int(item)
+            except (TypeError, ValueError):
+                raise ValueError("%s must be a number, not %r." % (path, item))
+            if isinstance(item, bool) or number <= 0:
+                raise ValueError("%s must be a number greater than 0, not %r." % (path, item))
+            item = number
+        result[key] = item
+    return result
+
+
+def _known_keys(options, value):
+    return dict((key, _known_keys(options[key]["options"], item) if options[key].get("options") and isinstance(item, dict)
+                 else item) for key, item in value.items() if key in options)
+
+
+def merge_mappings(current, given):
+    """``current`` with ``given``'s keys set, nested mappings merged key by key."""
+    merged = dict(current or {})
+    for key, value in given.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = merge_mappings(merged[key], value)
+        merged[key] = value
+    return merged
 
 
 def is_empty(value):
@@ -210,6 +289,18 @@ def desired_from_params(params):
         desired[field.name] = value
     if errors:
         raise ValueError(" ".join(errors))
+    return desired
+
+
+def desired_for_job(current, desired, purge_runtime_config=True):
+    """What the job should hold after the update, from the options set: ``resource_config`` is
+    compared key by key (the keys not given keep the job's values, and the whole object is sent);
+    so is ``runtime_config`` with ``purge_runtime_config=false``."""
+    desired = dict(desired)
+    if "resource_config" in desired:
+        desired["resource_config"] = merge_mappings(current.get("resource_config"), desired["resource_config"])
+    if "runtime_config" in desired and not purge_runtime_config:
+        desired["runtime_config"] = merge_mappings(current.get("runtime_config"), desired["runtime_config"])
     return desired
 
 

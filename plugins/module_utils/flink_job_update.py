@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Updating a Flink Jar job: read, compare, plan, and carry the plan out (or, in check mode, return it).
+"""Bringing a Flink Jar job to what a task declares: its fields, and with ``state`` whether it
+exists and runs. Read, compare, plan, and carry the plan out (or, in check mode, return it).
 
 One plan serves both modes: ``FlinkJarJobUpdate.run`` reads the job, computes the ordered steps
-(update in place, or stop / wait / update / start / wait), and returns them as ``actions``; only
-a normal run executes them. A write whose answer was lost is judged by reading the job back.
+(create, stop, update, start, delete, each with its own wait), and returns them as ``actions``;
+only a normal run executes them. A write whose answer was lost is judged by reading the job back.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,45 +19,52 @@ import time
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
+    FIELDS,
     FIELDS_BY_NAME,
     JAR_JOB_TYPE,
     changed_fields,
+    desired_for_job,
     job_from_detail,
     request_body,
     rules_broken,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
+    READ_ONLY_KEYS,
+    JobError,
+    find_by_name,
+    get_detail,
+    job_id_by_name,
+    job_shape,
+)
 
-# A job in one of these is running: it takes only the in-place fields.
+# A job in one of these is running: it takes only the in-place fields, and must be stopped to be deleted.
 RUNNING_STATUSES = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
 STARTED_STATUSES = ("job_submitting", "job_running")
 STOPPED_STATUSES = ("job_cancel_success", "job_init")
 STOP_FAILED_STATUSES = ("job_cancel_fail",)
 START_FAILED_STATUSES = ("job_submit_fail", "job_running_exception", "job_arrearage_stopped")
-# How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.
-NOT_FOUND_CODES = ("DLI.16001", "DLI.0002", "DLI.0023")
+# A job that never ran has no savepoint to resume from.
+NEVER_RAN_STATUSES = ("job_init",)
+STATES = ("present", "started", "stopped", "absent")
+UPGRADE_MODES = ("savepoint", "stateless")
 POLL_INTERVAL = 2
 
-
-class JobUpdateError(Exception):
-    """The update cannot or must not go on; nothing more is written."""
-
-    def __init__(self, msg, **result):
-        super(JobUpdateError, self).__init__(msg)
-        self.msg = msg
-        self.extra = result
-
-    def __str__(self):
-        return self.msg  # the message as it is now, with any context added after it was raised
+JobUpdateError = JobError  # the name the update flow's callers and tests know it by
 
 
 class Step:
-    """One step of a plan. ``kind``: stop | wait_stopped | update | start | wait_running."""
+    """One step of a plan, and its line in ``actions``.
 
-    def __init__(self, kind, names=(), savepoint=False, by_others=False):
+    ``kind``: create | stop | wait_stopped | update | start | delete. ``stop`` and ``start`` wait
+    for the job to stop (or start) when ``wait`` is true. ``unless_stopped_by_others``: a start that
+    is skipped when someone else stopped the job before this task's stop (then it is left stopped)."""
+
+    def __init__(self, kind, names=(), savepoint=False, wait=True, unless_stopped_by_others=False):
         self.kind = kind
         self.names = list(names)
         self.savepoint = savepoint
-        self.by_others = by_others  # wait_stopped: the stop was started by someone else
+        self.wait = wait
+        self.unless_stopped_by_others = unless_stopped_by_others
 
     def describe(self):
         if self.kind == "update":
@@ -66,40 +74,85 @@ class Step:
         if self.kind == "start":
             return "start from savepoint" if self.savepoint else "start"
         if self.kind == "wait_stopped":
-            return "wait for the stop someone else started" if self.by_others else "wait until stopped"
-        return "wait until running"
+            return "wait for the stop someone else started"
+        return self.kind  # create, delete
 
 
-def plan_update(status, changes, allow_restart, savepoint, wait):
-    """The ordered steps that bring a job in ``status`` to the options in ``changes``.
+def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True):
+    """The ordered steps that bring a job in ``status`` (None: it does not exist) to the declared
+    ``changes`` and ``state``.
 
-    A running job takes the in-place fields as they are; any other change stops it (with a
-    savepoint if the job resumes from checkpoints), updates it and starts it again. A job that
-    someone else is already stopping is waited for, updated, and left stopped, as they meant.
-    Raises JobUpdateError when a restart is needed but not allowed.
+    ``present`` leaves the run state as it is: a running job takes the in-place fields as they are,
+    and any other change stops it (with a savepoint in ``savepoint`` mode), updates it and starts it
+    again, if ``allow_restart``. ``started``/``stopped`` also converge the run state; ``absent``
+    stops a running job and deletes it. A job someone else is stopping is waited for. Raises
+    JobError when a restart is needed but not allowed.
     """
-    if not changes:
-        return []
+    savepoint = upgrade_mode == "savepoint"
+    if status is None:
+        if state == "absent":
+            return []
+        steps = [Step("create", changes)]
+        if state == "started":
+            steps.append(Step("start", wait=wait))  # a new job has no savepoint
+        return steps
+    if state == "absent":
+        if status == "job_canceling":
+            return [Step("wait_stopped"), Step("delete")]
+        if status in RUNNING_STATUSES:
+            return [Step("stop", savepoint=savepoint), Step("delete")]
+        return [Step("delete")]
+
     needs_restart = [name for name in changes if not FIELDS_BY_NAME[name].in_place]
-    if status not in RUNNING_STATUSES or not needs_restart:
-        return [Step("update", changes)]
-    if status == "job_canceling":
-        return [Step("wait_stopped", by_others=True), Step("update", changes)]
-    if not allow_restart:
-        raise JobUpdateError(
-            "the job is %s, and a change of %s needs a restart (stop, update, start). Nothing was changed. "
-            "Set allow_restart=true to let the module restart the job, or stop it first." % (
-                status, ", ".join(needs_restart)))
-    steps = [Step("stop", savepoint=savepoint), Step("wait_stopped"), Step("update", changes),
-             Step("start", savepoint=savepoint)]
-    if wait:
-        steps.append(Step("wait_running"))
+    running = status in RUNNING_STATUSES
+    steps = []
+    if status == "job_canceling" and (state != "present" or needs_restart):
+        steps.append(Step("wait_stopped"))
+        running = False
+    elif running and state == "stopped":
+        # The update after it needs the job stopped; a bare stop is waited for only with wait.
+        steps.append(Step("stop", savepoint=savepoint, wait=wait or bool(changes)))
+        running = False
+    elif running and needs_restart:
+        if not allow_restart:
+            raise JobError(
+                "the job is %s, and a change of %s needs a restart (stop, update, start). Nothing was changed. "
+                "Set allow_restart=true to let the module restart the job, or stop it first." % (
+                    status, ", ".join(needs_restart)))
+        return [Step("stop", savepoint=savepoint), Step("update", changes),
+                Step("start", savepoint=savepoint, wait=wait, unless_stopped_by_others=state == "present")]
+    if changes:
+        steps.append(Step("update", changes))
+    if state == "started" and not running:
+        steps.append(Step("start", savepoint=savepoint and status not in NEVER_RAN_STATUSES, wait=wait))
     return steps
 
 
+def plan_update(status, changes, allow_restart, savepoint, wait):
+    """``plan_steps`` for ``state=present``, with the savepoint choice as a flag."""
+    return plan_steps(status, changes, "present", allow_restart, "savepoint" if savepoint else "stateless", wait)
+
+
+def predicted_status(status, plan):
+    """The job's status once ``plan`` is carried out (for check mode)."""
+    for step in plan:
+        if step.kind == "create":
+            status = "job_init"
+        elif step.kind in ("stop", "wait_stopped"):
+            status = "job_cancel_success"
+        elif step.kind == "start":
+            status = "job_running" if step.wait else "job_submitting"
+        elif step.kind == "delete":
+            status = None
+    return status
+
+
 class FlinkJarJobUpdate:
+    """One task's work on one job: ``run`` returns the task's result, or raises JobError/DliApiError."""
+
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
-                 check_mode=False, sleep=None, clock=None):
+                 check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
+                 purge_runtime_config=True, tags=None):
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -107,30 +160,29 @@ class FlinkJarJobUpdate:
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.check_mode = check_mode
+        self.state = state
+        self.upgrade_mode = upgrade_mode
+        self.purge_runtime_config = purge_runtime_config
+        self.tags = tags
         # Looked up when the update is made, so that a test's fake clock reaches them.
         self.sleep = sleep or time.sleep
         self.clock = clock or time.monotonic
-        self.wrote = False  # whether a write (update, stop, start) went through or may have: the task changed something
+        self.wrote = False  # whether a write went through or may have: the task changed something
         self.done = []  # descriptions of the steps carried out, for a failure's result
         self.notes = []  # what the user should know although the task succeeded (warnings)
         self.stopped_by_us = False
-        self.stop_savepoint = False
+        self.deadline = None
+        self.created = None  # the detail of the job this task created: what the service filled in
+
+    @property
+    def label(self):
+        return self.job_id if self.job_id is not None else repr(self.desired.get("name"))
 
     # -- calls ---------------------------------------------------------------
     def get_detail(self):
-        path = self.client.project_path("streaming", "jobs", self.job_id)
-        try:
-            answer = self.client.call("GET", path)
-        except DliApiError as exc:
-            # Only this lookup's own answer says the job is missing (not a failed login, say).
-            if exc.path == path and (exc.status_code == 404 or exc.error_code in NOT_FOUND_CODES):
-                raise JobUpdateError(
-                    "not found in project %s (%s)." % (self.client.project_id, exc.msg),
-                    status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
-            raise
-        detail = answer.get("job_detail")
-        if not isinstance(detail, dict):
-            raise JobUpdateError("GET %s answered without a job_detail object." % path)
+        detail = get_detail(self.client, self.job_id)
+        if detail is None:
+            raise JobError("not found in project %s." % self.client.project_id)
         return detail
 
     def read_back(self, after):
@@ -138,9 +190,9 @@ class FlinkJarJobUpdate:
         failure is reported together with what came before."""
         try:
             return self.get_detail()
-        except (DliApiError, JobUpdateError) as exc:
-            raise JobUpdateError("%s Reading the job back failed too: %s" % (after, exc.msg),
-                                 status_code=getattr(exc, "status_code", None))
+        except (DliApiError, JobError) as exc:
+            raise JobError("%s Reading the job back failed too: %s" % (after, exc.msg),
+                           status_code=getattr(exc, "status_code", None))
 
     def put(self, names):
         """Send the update of ``names``; after a lost answer, read the job back and send only
@@ -159,18 +211,66 @@ class FlinkJarJobUpdate:
                     self.notes.append("%s The job read back holds the update." % exc.msg)
                     return detail.get("update_time")
                 if attempt == self.client.retry.max_retries:
-                    raise JobUpdateError("%s The job read back does not hold %s yet." % (exc.msg, ", ".join(left)),
-                                         status=detail.get("status"))
+                    raise JobError("%s The job read back does not hold %s yet." % (exc.msg, ", ".join(left)),
+                                   status=detail.get("status"))
                 names = left
                 continue
             self.wrote = True
             job = answer.get("job")
             if job is not None and not isinstance(job, dict):
-                raise JobUpdateError("PUT %s answered with a job that is not an object." % path)
+                raise JobError("PUT %s answered with a job that is not an object." % path)
             return (job or {}).get("update_time")
         return None  # not reached: the loop returns or raises
 
+    def create(self, names):
+        """Create the job with the fields set; returns its id. A lost answer is judged by listing
+        the jobs of that name."""
+        path = self.client.project_path("streaming", "flink-jobs")
+        body = request_body(self.desired, names)
+        if self.tags:
+            body["tags"] = [{"key": key, "value": value} for key, value in sorted(self.tags.items())]
+        name = self.desired["name"]
+        try:
+            answer = self.client.call("POST", path, body)
+        except DliApiError as exc:
+            if not exc.maybe_written:
+                raise
+            self.wrote = True
+            try:
+                found = find_by_name(self.client, name)
+            except (DliApiError, JobError) as read_exc:
+                raise JobError("%s Looking the job up by name failed too: %s" % (exc.msg, read_exc.msg))
+            if len(found) != 1:
+                raise JobError("%s %s jobs named %r exist now: run the task again to converge%s." % (
+                    exc.msg, len(found) or "No", name, " (ids %s)" % ", ".join(
+                        str(job.get("job_id")) for job in found) if found else ""))
+            self.notes.append("%s A job named %r exists now (id %s): the create took effect." % (
+                exc.msg, name, found[0].get("job_id")))
+            return found[0].get("job_id")
+        self.wrote = True
+        job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None
+        if job_id is None:
+            raise JobError("POST %s answered without job.job_id: the job may have been created; run the task "
+                           "again to find it by name." % path)
+        return job_id
+
+    def delete(self):
+        path = self.client.project_path("streaming", "jobs", self.job_id)
+        try:
+            self.client.call("DELETE", path)
+        except DliApiError as exc:
+            self.wrote = self.wrote or exc.maybe_written
+            if not exc.maybe_written:
+                raise
+            detail = get_detail(self.client, self.job_id)
+            if detail is not None:
+                exc.msg += " The job read back still exists (%s)." % detail.get("status")
+                raise
+            self.notes.append("%s The job read back is gone: the delete took effect." % exc.msg)
+        self.wrote = True
+
     def stop(self, savepoint):
+        """Send the stop. Returns False when someone else had stopped the job already."""
         path = self.client.project_path("streaming", "jobs", "stop")
         try:
             self.client.call("POST", path, {"job_ids": [self.job_id], "trigger_savepoint": savepoint}, expect=list)
@@ -179,135 +279,196 @@ class FlinkJarJobUpdate:
             self.wrote = self.wrote or exc.maybe_written
             status = self.read_back(exc.msg).get("status")
             if status not in ("job_canceling",) + STOPPED_STATUSES:
+                if savepoint and not exc.maybe_written:
+                    raise JobError(
+                        "the stop with savepoint was refused: %s The job keeps running (%s); nothing was changed. "
+                        "A job is never stopped without its savepoint unless upgrade_mode=stateless." % (
+                            exc.msg, status), status=status, status_code=exc.status_code,
+                        error_code=exc.error_code, request_id=exc.request_id)
                 exc.msg += " The job is %s." % status
                 raise
             self.wrote = True
-            if not exc.maybe_written:  # refused: someone else stopped it, so it is left stopped as they meant
-                self.notes.append("%s The job read back is %s: someone else stopped it, so it is updated and left "
-                                  "stopped." % (exc.msg, status))
-                self.stop_savepoint = savepoint
-                return
+            if not exc.maybe_written:
+                self.notes.append("%s The job read back is %s: someone else stopped it." % (exc.msg, status))
+                return False
             self.notes.append("%s The job read back is %s: the stop took effect." % (exc.msg, status))
         self.wrote = True
         self.stopped_by_us = True
-        self.stop_savepoint = savepoint
+        return True
 
-    def start(self, savepoint, before="the job is stopped and updated"):
+    def start(self, savepoint, before=None):
         path = self.client.project_path("streaming", "jobs", "run")
         try:
             self.client.call("POST", path, {"job_ids": [self.job_id], "resume_savepoint": savepoint}, expect=list)
         except DliApiError as exc:
-            self.wrote = True  # the stop and the update before it went through
-            status = self.read_back("%s. %s" % (before, exc.msg)).get("status")
+            self.wrote = self.wrote or exc.maybe_written
+            status = self.read_back("%s%s" % ("%s. " % before if before else "", exc.msg)).get("status")
             if status not in STARTED_STATUSES:
-                raise JobUpdateError(
-                    "%s, but it could not be started again: %s It is %s." % (before, exc.msg, status),
+                raise JobError(
+                    "%s: %s It is %s." % ("%s, but it could not be started again" % before if before
+                                          else "the job could not be started", exc.msg, status),
                     status=status, status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
             self.notes.append("%s The job read back is %s: the start took effect." % (exc.msg, status))
         self.wrote = True
 
-    def wait_for(self, wanted, failed, deadline, doing, by_others=False):
-        """Poll the job until its status is in ``wanted``; fail on ``failed`` or at ``deadline``.
+    def wait_for(self, wanted, failed, doing, stop_savepoint=None):
+        """Poll the job until its status is in ``wanted``; fail on ``failed`` or at the deadline.
 
-        A job seen stopping and then started again was started by someone else: waiting longer for
-        its stop would only run into the deadline."""
-        seen_stopping = by_others
+        A job seen stopping and then running again did not stop: its savepoint failed (a stop with
+        savepoint that fails leaves the job running), or someone else started it again."""
+        seen_stopping = stop_savepoint is not None
         while True:
             detail = self.get_detail()
             status = detail.get("status")
             if status in wanted:
                 return detail
             seen_stopping = seen_stopping or status == "job_canceling"
+            desc = detail.get("status_desc") or "no status description"
             if status in failed:
-                raise JobUpdateError("the job %s: it is %s (%s)." % (
-                    doing, status, detail.get("status_desc") or "no status description"), status=status)
+                raise JobError("the job %s: it is %s (%s)." % (doing, status, desc), status=status)
             if wanted == STOPPED_STATUSES and seen_stopping and status in STARTED_STATUSES:
-                raise JobUpdateError(
-                    "the job was %s, and someone else started it again while this task waited for the stop: it is "
-                    "%s. Nothing was updated; run the task again." % (
-                        "being stopped by someone else" if by_others else "stopped by this task", status),
-                    status=status)
-            remaining = deadline - self.clock()
+                raise JobError(
+                    "the job %s, and is %s again (%s)%s. Nothing more was changed; run the task again." % (
+                        doing, status, desc, ": its savepoint failed, and a job is never stopped without its "
+                        "savepoint unless upgrade_mode=stateless, or someone else started it again"
+                        if stop_savepoint else ": someone else started it again"), status=status)
+            remaining = self.deadline - self.clock()
             if remaining <= 0:
-                raise JobUpdateError("the job %s: still %s after wait_timeout=%s seconds (%s)." % (
-                    doing, status, self.wait_timeout, detail.get("status_desc") or "no status description"),
-                    status=status)
+                raise JobError("the job %s: still %s after wait_timeout=%s seconds (%s)." % (
+                    doing, status, self.wait_timeout, desc), status=status)
             self.sleep(min(POLL_INTERVAL, remaining))
 
-    # -- the update ------------------------------------------------------------
+    # -- the run ---------------------------------------------------------------
     def run(self):
         try:
             return self._run()
-        except (JobUpdateError, DliApiError) as exc:
-            exc.msg = "Flink job %s: %s" % (self.job_id, exc.msg)
+        except (JobError, DliApiError) as exc:
+            exc.msg = "Flink job %s: %s" % (self.label, exc.msg)
             raise
 
+    def find(self):
+        """The job's detail, or None when it does not exist (and may be created)."""
+        if self.job_id is None:
+            self.job_id = job_id_by_name(self.client, self.desired["name"])
+            if self.job_id is None:
+                return None
+        detail = get_detail(self.client, self.job_id)
+        if detail is None and self.state != "absent":
+            raise JobError("not found in project %s: a job is created only from a name, without job_id." % (
+                self.client.project_id))
+        return detail
+
     def _run(self):
-        detail = self.get_detail()
-        job_type = detail.get("job_type")
-        if job_type != JAR_JOB_TYPE:
-            raise JobUpdateError("it is a %s, not a %s: this module updates Flink Jar jobs only." % (
-                job_type, JAR_JOB_TYPE))
-        try:
-            current = job_from_detail(detail)
-        except (TypeError, ValueError) as exc:
-            raise JobUpdateError("the job detail answer holds a value this module cannot read: %s" % exc)
-        status = detail.get("status")
-        update_time = detail.get("update_time")
-        changes = changed_fields(current, self.desired)
+        detail = self.find()
+        if detail is None:
+            current, status, update_time = {}, None, None
+        else:
+            job_type = detail.get("job_type")
+            if job_type != JAR_JOB_TYPE:
+                raise JobError("it is a %s, not a %s: this module manages Flink Jar jobs only." % (
+                    job_type, JAR_JOB_TYPE))
+            try:
+                current = job_from_detail(detail)
+            except (TypeError, ValueError) as exc:
+                raise JobError("the job detail answer holds a value this module cannot read: %s" % exc)
+            status, update_time = detail.get("status"), detail.get("update_time")
+        if self.state == "absent":
+            changes = []
+        else:
+            self.desired = desired_for_job(current, self.desired, self.purge_runtime_config)
+            changes = changed_fields(current, self.desired)
         merged = dict(current)
         merged.update((name, self.desired[name]) for name in changes)
-        problems = rules_broken(merged, changes) if changes else []
+        if detail is None and self.state != "absent":
+            merged = dict((field.name, self.desired.get(field.name)) for field in FIELDS)
+        problems = rules_broken(merged, None if detail is None else changes) if changes else []
         if problems:
-            raise JobUpdateError(" ".join(problems))
-        plan = plan_update(status, changes, self.allow_restart, bool(merged.get("resume_checkpoint")), self.wait)
+            raise JobError(" ".join(problems))
+        plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait)
+        before_status = status
         if plan and not self.check_mode:
             status, update_time = self.execute(plan, status, update_time)
             plan = [step for step in plan if step.describe() in self.done]
-        result = dict(changed=bool(plan), restarted=any(step.kind == "start" for step in plan),
-                      actions=[step.describe() for step in plan])
-        if changes:
-            result["diff"] = dict(before=dict((name, current[name]) for name in changes),
-                                  after=dict((name, merged[name]) for name in changes))
-        merged.update(job_id=detail.get("job_id", self.job_id), status=status, update_time=update_time)
+        elif plan:
+            status = predicted_status(status, plan)
+        result = dict(changed=bool(plan), restarted=any(s.kind == "start" for s in plan) and any(
+            s.kind == "stop" for s in plan), actions=[step.describe() for step in plan])
+        if plan:
+            result["diff"] = self.diff(current if detail is not None else None, merged, changes,
+                                       before_status, status)
+        result["job_id"] = self.job_id
+        if self.state == "absent":
+            result.update(job=None, update_time=None)
+            return result
+        if self.created is not None:
+            merged = job_from_detail(self.created)
+        merged.update(job_id=self.job_id, status=status, update_time=update_time)
         result.update(update_time=update_time, job=merged)
         return result
 
+    def diff(self, current, merged, changes, before_status, after_status):
+        """Only what differs: the changed fields, the run state if it changes; the whole job on create and delete."""
+        if current is None:
+            return dict(before={}, after=dict((k, v) for k, v in merged.items() if v is not None and v != {}))
+        if self.state == "absent":
+            return dict(before=dict((k, v) for k, v in current.items() if v is not None and v != {}), after={})
+        before = dict((name, current[name]) for name in changes)
+        after = dict((name, merged[name]) for name in changes)
+        if before_status != after_status:
+            before["status"], after["status"] = before_status, after_status
+        return dict(before=before, after=after)
+
     def execute(self, plan, status, update_time):
         """Carry the plan out, step by step; returns the job's (status, update_time) after it."""
-        deadline = self.clock() + self.wait_timeout
+        self.deadline = self.clock() + self.wait_timeout
+        stopped_by_others = False
         for step in plan:
-            if step.kind in ("start", "wait_running") and not self.stopped_by_us:
-                continue  # someone else stopped the job: it is not this task's to start
-            if step.kind == "stop":
-                self.stop(step.savepoint)
+            if step.kind == "create":
+                self.job_id = self.create(step.names)
+                self.created = self.get_detail()
+                status, update_time = self.created.get("status"), self.created.get("update_time")
+            elif step.kind == "delete":
+                self.delete()
+                status = None
+            elif step.kind == "stop":
+                stopped_by_others = not self.stop(step.savepoint)
+                if step.wait:
+                    status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
+                                           stop_savepoint=step.savepoint).get("status")
+                else:
+                    status = "job_canceling"
             elif step.kind == "wait_stopped":
-                status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, deadline, "did not stop",
-                                       by_others=step.by_others).get("status")
+                status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES,
+                                       "was being stopped by someone else, but did not stop").get("status")
             elif step.kind == "update":
                 update_time = self.update(step.names)
             elif step.kind == "start":
-                self.start(step.savepoint)
+                if step.unless_stopped_by_others and stopped_by_others:
+                    continue  # someone else stopped the job: it is not this task's to start
+                self.start(step.savepoint, before="the job is stopped and updated" if self.stopped_by_us else None)
                 status = "job_submitting"
-            elif step.kind == "wait_running":
-                detail = self.wait_for(("job_running",), START_FAILED_STATUSES, deadline,
-                                       "was stopped and updated, but did not start again")
-                status = detail.get("status")
+                if step.wait:
+                    status = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start").get("status")
             self.done.append(step.describe())
         return status, update_time
 
     def update(self, names):
-        """The update step; a failure after this task stopped the job starts it again unchanged,
-        so that a stream is never left stopped because its update failed."""
+        """The update step; a failure after this task stopped the job for a restart starts it again
+        unchanged, so that a stream is never left stopped because its update failed."""
         try:
             return self.put(names)
-        except (DliApiError, JobUpdateError) as exc:
-            if not self.stopped_by_us:
+        except (DliApiError, JobError) as exc:
+            if not self.stopped_by_us or self.state == "stopped":
                 raise
             try:
-                self.start(self.stop_savepoint, before="the job had been stopped for the update, which failed")
+                self.start(self.upgrade_mode == "savepoint",
+                           before="the job had been stopped for the update, which failed")
                 exc.msg += " The job had been stopped for the update and was started again unchanged."
-            except (DliApiError, JobUpdateError) as start_exc:
+            except (DliApiError, JobError) as start_exc:
                 exc.msg += " The job had been stopped for the update and could not be started again: %s" % (
                     getattr(start_exc, "msg", start_exc))
             raise exc
+
+
+__all__ = ["FlinkJarJobUpdate", "JobError", "JobUpdateError", "READ_ONLY_KEYS", "STATES", "Step", "UPGRADE_MODES",
+           "job_shape", "plan_steps", "plan_update", "predicted_status"]

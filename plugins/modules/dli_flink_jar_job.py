@@ -10,10 +10,13 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: dli_flink_jar_job
-short_description: Update a Flink Jar job of Huawei Cloud Data Lake Insight (DLI)
+short_description: Create, update, start, stop and delete a Flink Jar job of Huawei Cloud Data Lake Insight (DLI)
 version_added: 0.1.0
 description:
-  - Updates an existing DLI Flink Jar streaming job through C(PUT /v1.0/{project_id}/streaming/flink-jobs/{job_id}).
+  - Manages a DLI Flink Jar streaming job, found by O(job_id) or by its exact O(name) - its fields, whether it exists
+    (O(state=absent) deletes it; a O(name) that no job has creates one) and whether it runs (O(state=started) or
+    O(state=stopped)).
+  - Updates go through C(PUT /v1.0/{project_id}/streaming/flink-jobs/{job_id}).
   - Reads the job first and compares only the options you set, after normalising types and the API's
     representations (V(null), V("") and V([]) are all empty; O(runtime_config) is compared as a mapping).
     When nothing differs, nothing is written and the task reports V(ok).
@@ -24,6 +27,9 @@ description:
   - A job that someone else is already stopping (C(job_canceling)) is waited for, updated, and left stopped,
     as they meant; the module never starts a job it did not stop itself.
   - The module first plans the ordered steps (RV(actions)); check mode returns the plan, a normal run carries it out.
+  - A stop for a restart, for O(state=stopped) or before a delete takes a savepoint, and the start after it resumes
+    from it, unless O(upgrade_mode=stateless). If the savepoint cannot be taken, the task fails and the job keeps
+    running; it never falls back to a stop without state.
   - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
     read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
 author:
@@ -47,13 +53,42 @@ attributes:
 options:
   job_id:
     description:
-      - ID of the Flink Jar job to update.
+      - ID of the Flink Jar job.
+      - Without it, the job is found by its exact O(name) (the list call is paged through, and names are compared
+        exactly); two jobs of that name are an error that lists their ids. With it, O(name) renames the job.
+      - One of O(job_id) and O(name) is required. A job is created only from a O(name), never for a O(job_id) that
+        does not exist.
     type: int
-    required: true
   name:
     description:
       - Name of the job, 0 to 57 characters.
+      - Identifies the job when O(job_id) is not given; a job of that name is created when none exists (unless
+        O(state=absent)). The API requires no other field to create a job.
     type: str
+  state:
+    description:
+      - V(present) - the job exists and has the options set; whether it runs is left as it is.
+      - V(started) - as V(present), and the job is running (C(job_running)). A stopped, never started or failed job
+        (C(job_submit_fail), C(job_running_exception), C(job_cancel_fail)) is started and waited for; if that start
+        fails, the message names the status the job ended in.
+      - V(stopped) - as V(present), and the job is not running. A running job is stopped and waited for.
+      - V(absent) - the job is deleted; a running job is stopped first. V(changed=false) when it does not exist.
+      - A job that someone else is stopping (C(job_canceling)) is waited for first.
+      - A job that O(name) creates is left stopped (C(job_init)) unless O(state=started).
+    type: str
+    choices: [present, started, stopped, absent]
+    default: present
+  upgrade_mode:
+    description:
+      - How a running job is stopped, for a restart (O(allow_restart)), for O(state=stopped) and before a delete.
+      - V(savepoint) - the stop takes a savepoint, and the start after it resumes from it. If the savepoint cannot
+        be taken, the task fails and the job keeps running. O(state=started) starts a stopped or failed job from its
+        latest savepoint too; a job that never ran starts without one.
+      - V(stateless) - stops without a savepoint and starts without state.
+      - Independent of O(resume_checkpoint), which is about restarts after exceptions.
+    type: str
+    choices: [savepoint, stateless]
+    default: savepoint
   desc:
     description:
       - Description of the job, 0 to 512 characters. V("") clears it.
@@ -143,7 +178,7 @@ options:
   resume_checkpoint:
     description:
       - Whether the job recovers from its checkpoint when it restarts after an exception.
-      - Also decides whether a restart done for O(allow_restart) takes a savepoint and resumes from it.
+      - Whether a stop takes a savepoint is O(upgrade_mode)'s choice, not this option's.
       - A running job takes a change of it in place.
     type: bool
   resume_max_num:
@@ -163,8 +198,15 @@ options:
       - Compared as a mapping, values as strings (V(true) and V("true") are the same). V({}) clears it.
       - Values are single values, written as the API stores them, as strings; booleans as V(true)/V(false),
         numbers as their decimal text, V(null) as an empty string. A nested mapping or list is refused.
-      - The whole mapping is compared and sent, so keys you leave out are removed from the job.
+      - With O(purge_runtime_config=true) (the default), the mapping is the whole set - keys you leave out are
+        removed from the job. With V(false), only the keys given are compared and set, and the job's others are kept.
     type: raw
+  purge_runtime_config:
+    description:
+      - Whether O(runtime_config) is the whole set (V(true)), or only the keys to set (V(false)).
+      - Same convention as C(purge_tags) in the amazon.aws collections.
+    type: bool
+    default: true
   job_type:
     description:
       - Type of the job, a parameter of the update API. Only V(flink_jar_job) is allowed.
@@ -176,11 +218,81 @@ options:
     description:
       - Whether the job takes checkpoints. A running job needs a restart to change it.
     type: bool
+  checkpoint_mode:
+    description:
+      - Checkpoint mode, sent to the API as V(1) (V(exactly_once)) or V(2) (V(at_least_once)). A running job needs a
+        restart to change it.
+    type: str
+    choices: [exactly_once, at_least_once]
+  checkpoint_interval:
+    description:
+      - Seconds between checkpoints, at least 1. A running job needs a restart to change it.
+    type: int
+  execution_agency_urn:
+    description:
+      - URN of the IAM agency the job runs under. A running job needs a restart to change it.
+    type: str
+  flink_log_config:
+    description:
+      - Custom Flink log configuration (the content of C(log4j.properties)). A running job needs a restart to change it.
+    type: str
+  resource_config_version:
+    description:
+      - Version of the resource configuration, V(v2) for O(resource_config). A running job needs a restart to change it.
+    type: str
+    choices: [v1, v2]
+  resource_config:
+    description:
+      - Resources of the job, with O(resource_config_version=v2). Compared key by key - the keys you leave out keep
+        the job's values (the whole object is sent). A running job needs a restart to change it.
+    type: dict
+    suboptions:
+      max_slot:
+        description: Number of slots of each task manager, at least 1.
+        type: int
+      parallel_number:
+        description: Parallelism, at least 1.
+        type: int
+      jobmanager_resource_spec:
+        description: Resources of the job manager.
+        type: dict
+        suboptions:
+          cpu:
+            description: CPU cores, greater than 0.
+            type: float
+          memory:
+            description: Memory, such as V(4G).
+            type: str
+      taskmanager_resource_spec:
+        description: Resources of each task manager.
+        type: dict
+        suboptions:
+          cpu:
+            description: CPU cores, greater than 0.
+            type: float
+          memory:
+            description: Memory, such as V(4G).
+            type: str
+  tags:
+    description:
+      - Tags of the job, a mapping of keys to values. Sent only when the module creates the job - the API takes tags
+        on create only, and does not return them; they are ignored for a job that exists.
+    type: dict
+  status:
+    description:
+      - Ignored. A job returned in RV(job) (or by M(hwcloud.dli.dli_flink_jar_job_info)) carries its C(status) and
+        C(update_time); they are accepted so that such a job can be given back to this module as it is.
+      - To start or stop the job, use O(state).
+    type: raw
+  update_time:
+    description:
+      - Ignored, as O(status).
+    type: raw
   allow_restart:
     description:
       - Whether the module may stop and start a running job to apply options a running job does not take in place.
-      - It stops with a savepoint when O(resume_checkpoint) is V(true) (the job's value, or yours if you change it), waits for the stop, updates,
-        and starts the job again, resuming from that savepoint.
+      - It stops the job (with a savepoint unless O(upgrade_mode=stateless)), waits for the stop, updates, and starts
+        the job again, resuming from that savepoint.
       - When V(false), such a change to a running job fails, naming the options, and nothing is written.
       - Needs a O(wait_timeout) of at least V(1).
       - If the stop or the start is refused or its answer is lost, the job is read back; a job that someone else
@@ -189,12 +301,14 @@ options:
     default: false
   wait:
     description:
-      - After a restart, whether to wait until the job is running again.
+      - Whether to wait for the last start (until the job runs) or the last stop (until it is stopped).
+      - A stop that an update or a delete follows is always waited for.
     type: bool
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for a restart (the stop, and with O(wait=true) the start), at least V(1) with O(allow_restart=true).
+      - Seconds to wait for the job's stops and starts, for the whole task; at least V(1) with O(allow_restart=true)
+        and with O(state=started), O(state=stopped) or O(state=absent).
       - Also bounds how long the retries of one call may wait (see O(max_retries)).
     type: int
     default: 600
@@ -245,7 +359,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether the job was (or, in check mode, would be) updated.
+  description: Whether the job was (or, in check mode, would be) created, updated, started, stopped or deleted.
   returned: always
   type: bool
 update_time:
@@ -258,18 +372,24 @@ update_time:
   sample: 1516952770835
 restarted:
   description: Whether the job was (or, in check mode, would be) stopped and started again to apply the update.
+job_id:
+  description: ID of the job (the new one when it was created; V(null) when check mode would create it).
+  returned: success
+  type: int
+  sample: 1001
   returned: success
   type: bool
 actions:
   description:
     - The ordered steps the task carried out or, in check mode, would carry out. Empty when nothing changes.
-    - Each is one of V(update <options>), V(stop), V(stop with savepoint), V(wait until stopped),
-      V(wait for the stop someone else started), V(start), V(start from savepoint), V(wait until running).
+    - Each is one of V(create), V(update <options>), V(stop), V(stop with savepoint),
+      V(wait for the stop someone else started), V(start), V(start from savepoint), V(delete).
+    - A stop and a start include waiting for them (see O(wait)).
     - On failure, the steps that were completed before it.
   returned: always
   type: list
   elements: str
-  sample: [stop with savepoint, wait until stopped, update parallel_number, start from savepoint, wait until running]
+  sample: [stop with savepoint, update parallel_number, start from savepoint]
 msg:
   description: What the task did, or in check mode would do, in one line.
   returned: always
@@ -277,10 +397,10 @@ msg:
   sample: "Flink job 1001: update parallel_number."
 job:
   description:
-    - The job after the update (predicted in check mode), keyed by the option names, plus RV(job.job_id),
-      RV(job.status) and RV(job.update_time).
+    - The job after the task (predicted in check mode), keyed by the option names, plus RV(job.job_id),
+      RV(job.status) and RV(job.update_time). The same shape as each job of M(hwcloud.dli.dli_flink_jar_job_info).
     - Unset values are V(null); O(runtime_config) is a mapping.
-  returned: success
+  returned: success, except with O(state=absent) (then V(null))
   type: dict
   sample:
     job_id: 1001
@@ -313,6 +433,12 @@ job:
       taskmanager.memory.process.size: 8g
     job_type: flink_jar_job
     checkpoint_enabled: false
+    checkpoint_mode: exactly_once
+    checkpoint_interval: 30
+    execution_agency_urn: null
+    flink_log_config: null
+    resource_config_version: null
+    resource_config: null
   contains:
     job_id:
       description: ID of the job.
@@ -324,7 +450,9 @@ job:
       description: Time of the job's last update, in milliseconds since the epoch.
       type: int
 diff:
-  description: Before and after values of the options that differ.
+  description:
+    - Before and after values of the options that differ, and of C(status) when the run state changes.
+    - The whole job after a create, and before a delete.
   returned: when changed and in diff mode
   type: dict
   sample:
@@ -371,8 +499,10 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
     desired_from_params,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
+    STATES,
+    UPGRADE_MODES,
     FlinkJarJobUpdate,
-    JobUpdateError,
+    JobError,
 )
 
 
@@ -380,12 +510,20 @@ def main():
     argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
     argument_spec.update(job_argument_spec())
     argument_spec.update(
-        job_id=dict(type="int", required=True),
+        job_id=dict(type="int"),
+        state=dict(type="str", default="present", choices=list(STATES)),
+        upgrade_mode=dict(type="str", default="savepoint", choices=list(UPGRADE_MODES)),
+        purge_runtime_config=dict(type="bool", default=True),
+        tags=dict(type="dict"),
         allow_restart=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
+        # What the module returns in job besides the options; accepted so that a returned job can be given back.
+        status=dict(type="raw"),
+        update_time=dict(type="raw"),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[("job_id", "name")])
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
@@ -396,11 +534,13 @@ def main():
     failure = None
     try:
         desired = desired_from_params(params)
+        tags = tags_from_params(params["tags"])
         if params["wait_timeout"] < 0:
             raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
-        if params["allow_restart"] and params["wait_timeout"] < 1:
-            raise ValueError("allow_restart=true needs a wait_timeout of at least 1 second: a restart waits for the "
-                             "job to stop before it updates it.")
+        needs_wait = params["allow_restart"] or params["state"] in ("started", "stopped", "absent")
+        if needs_wait and params["wait_timeout"] < 1:
+            raise ValueError("%s needs a wait_timeout of at least 1 second: the job's stops and starts are waited "
+                             "for." % ("allow_restart=true" if params["allow_restart"] else "state=%s" % params["state"]))
         client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
         redact = client.redact
     except (ValueError, ConfigError, CredentialsError) as exc:
@@ -410,15 +550,16 @@ def main():
 
     update = FlinkJarJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
-        wait_timeout=params["wait_timeout"], check_mode=module.check_mode)
+        wait_timeout=params["wait_timeout"], check_mode=module.check_mode, state=params["state"],
+        upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags)
     try:
         result = update.run()
-    except JobUpdateError as exc:
+    except JobError as exc:
         failure = dict(exc.extra, msg=exc.msg)
     except DliApiError as exc:
         failure = exc.result()
     except ConfigError as exc:
-        failure = dict(msg="Flink job %s: %s" % (params["job_id"], exc))
+        failure = dict(msg="Flink job %s: %s" % (update.label, exc))
     for note in update.notes:
         module.warn(redact(note))
     if failure:
@@ -429,9 +570,19 @@ def main():
     if module._diff and diff:
         result["diff"] = diff
     result["msg"] = "Flink job %s: %s%s." % (
-        params["job_id"], "would " if module.check_mode and result["actions"] else "",
+        update.label, "would " if module.check_mode and result["actions"] else "",
         ", then ".join(result["actions"]) or "no change")
     module.exit_json(**result)
+
+
+def tags_from_params(tags):
+    """The tags as strings; a nested value is refused."""
+    if tags is None:
+        return None
+    for key, value in tags.items():
+        if isinstance(value, (dict, list)) or value is None:
+            raise ValueError("tags must map keys to single values; %r holds %s." % (key, type(value).__name__))
+    return dict((str(key), str(value)) for key, value in tags.items())
 
 
 if __name__ == "__main__":

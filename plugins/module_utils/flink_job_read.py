@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Reading Flink jobs: one job by id, jobs by exact name, filtered lists, all pages; and the
+shape a job is returned in (the ``job`` of dli_flink_jar_job, each of dli_flink_jar_job_info's ``jobs``)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import job_from_detail
+
+# How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.
+NOT_FOUND_CODES = ("DLI.16001", "DLI.0002", "DLI.0023")
+# The most jobs the list call returns at once.
+PAGE_SIZE = 100
+# Keys of a returned job besides the option fields: what identifies it and what only the service sets.
+READ_ONLY_KEYS = ("job_id", "status", "update_time")
+
+
+class JobError(Exception):
+    """The task cannot or must not go on; nothing more is written. ``extra`` joins the task's result."""
+
+    def __init__(self, msg, **extra):
+        super(JobError, self).__init__(msg)
+        self.msg = msg
+        self.extra = extra
+
+    def __str__(self):
+        return self.msg  # the message as it is now, with any context added after it was raised
+
+
+def get_detail(client, job_id):
+    """The job's ``job_detail``, or None when the job does not exist."""
+    path = client.project_path("streaming", "jobs", job_id)
+    try:
+        answer = client.call("GET", path)
+    except DliApiError as exc:
+        # Only this lookup's own answer says the job is missing (not a failed login, say).
+        if exc.path == path and (exc.status_code == 404 or exc.error_code in NOT_FOUND_CODES):
+            return None
+        raise
+    detail = answer.get("job_detail")
+    if not isinstance(detail, dict):
+        raise JobError("GET %s answered without a job_detail object." % path)
+    return detail
+
+
+def list_jobs(client, **filters):
+    """Every job the list call returns for ``filters`` (name, status, queue_name, job_type), all pages."""
+    path = client.project_path("streaming", "jobs")
+    query = dict((key, value) for key, value in filters.items() if value not in (None, ""))
+    jobs, offset = [], 0
+    while True:
+        query.update(limit=PAGE_SIZE, offset=offset)
+        answer = client.call("GET", path, params=query)
+        job_list = answer.get("job_list")
+        page = job_list.get("jobs") if isinstance(job_list, dict) else None
+        if not isinstance(page, list) or not all(isinstance(job, dict) for job in page):
+            raise JobError("GET %s answered without a job_list.jobs list." % path)
+        jobs.extend(page)
+        # Step by what came back, not by the limit asked for: the service may return fewer.
+        offset += len(page)
+        total = job_list.get("total_count")
+        if not page or not isinstance(total, int) or offset >= total:
+            return jobs
+
+
+def find_by_name(client, name):
+    """The jobs named exactly ``name`` (the list call's filter may match parts of names)."""
+    return [job for job in list_jobs(client, name=name) if job.get("name") == name]
+
+
+def job_id_by_name(client, name):
+    """The id of the one job named ``name``, or None; two jobs of that name are an error."""
+    found = find_by_name(client, name)
+    if len(found) > 1:
+        raise JobError("%s jobs are named %r (ids %s): give job_id to say which one." % (
+            len(found), name, ", ".join(str(job.get("job_id")) for job in found)))
+    return found[0].get("job_id") if found else None
+
+
+def job_shape(detail):
+    """A job as the modules return it: every option field, as the option's type, plus ``READ_ONLY_KEYS``."""
+    job = job_from_detail(detail)
+    job.update((key, detail.get(key)) for key in READ_ONLY_KEYS)
+    return job
