@@ -33,15 +33,20 @@ class JobError(Exception):
         return self.msg  # the message as it is now, with any context added after it was raised
 
 
+class JobNotFound(JobError):
+    """The job does not exist: its own lookup answered with a not-found code."""
+
+
 def get_detail(client, job_id):
-    """The job's ``job_detail``, or None when the job does not exist."""
+    """The job's ``job_detail``; JobNotFound when the job does not exist."""
     path = client.project_path("streaming", "jobs", job_id)
     try:
         answer = client.call("GET", path)
     except DliApiError as exc:
         # Only this lookup's own answer says the job is missing (not a failed login, say).
         if exc.path == path and (exc.status_code == 404 or exc.error_code in NOT_FOUND_CODES):
-            return None
+            raise JobNotFound("not found in project %s (%s)." % (client.project_id, exc.msg),
+                              status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
         raise
     detail = answer.get("job_detail")
     if not isinstance(detail, dict):

@@ -31,6 +31,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
     READ_ONLY_KEYS,
     JobError,
+    JobNotFound,
     find_by_name,
     get_detail,
     job_id_by_name,
@@ -180,10 +181,7 @@ class FlinkJarJobUpdate:
 
     # -- calls ---------------------------------------------------------------
     def get_detail(self):
-        detail = get_detail(self.client, self.job_id)
-        if detail is None:
-            raise JobError("not found in project %s." % self.client.project_id)
-        return detail
+        return get_detail(self.client, self.job_id)
 
     def read_back(self, after):
         """The job read again after a write whose answer was lost or refused; the read's own
@@ -262,7 +260,10 @@ class FlinkJarJobUpdate:
             self.wrote = self.wrote or exc.maybe_written
             if not exc.maybe_written:
                 raise
-            detail = get_detail(self.client, self.job_id)
+            try:
+                detail = get_detail(self.client, self.job_id)
+            except JobNotFound:
+                detail = None
             if detail is not None:
                 exc.msg += " The job read back still exists (%s)." % detail.get("status")
                 raise
@@ -311,12 +312,11 @@ class FlinkJarJobUpdate:
             self.notes.append("%s The job read back is %s: the start took effect." % (exc.msg, status))
         self.wrote = True
 
-    def wait_for(self, wanted, failed, doing, stop_savepoint=None):
+    def wait_for(self, wanted, failed, doing, stop_savepoint=None, seen_stopping=False):
         """Poll the job until its status is in ``wanted``; fail on ``failed`` or at the deadline.
 
         A job seen stopping and then running again did not stop: its savepoint failed (a stop with
         savepoint that fails leaves the job running), or someone else started it again."""
-        seen_stopping = stop_savepoint is not None
         while True:
             detail = self.get_detail()
             status = detail.get("status")
@@ -326,12 +326,13 @@ class FlinkJarJobUpdate:
             desc = detail.get("status_desc") or "no status description"
             if status in failed:
                 raise JobError("the job %s: it is %s (%s)." % (doing, status, desc), status=status)
+            # A job may still read as running just after it took the stop: only canceling, then running, is a
+            # failed savepoint (a stop with savepoint that fails leaves the job running) or a start by someone else.
             if wanted == STOPPED_STATUSES and seen_stopping and status in STARTED_STATUSES:
-                raise JobError(
-                    "the job %s, and is %s again (%s)%s. Nothing more was changed; run the task again." % (
-                        doing, status, desc, ": its savepoint failed, and a job is never stopped without its "
-                        "savepoint unless upgrade_mode=stateless, or someone else started it again"
-                        if stop_savepoint else ": someone else started it again"), status=status)
+                raise JobError("the job %s, and is %s again (%s)%s. Nothing else was changed." % (
+                    doing, status, desc, ": its savepoint failed - a job is never stopped without its savepoint "
+                    "unless upgrade_mode=stateless - or someone else started it again"
+                    if stop_savepoint else ": someone else started it again"), status=status)
             remaining = self.deadline - self.clock()
             if remaining <= 0:
                 raise JobError("the job %s: still %s after wait_timeout=%s seconds (%s)." % (
@@ -352,11 +353,13 @@ class FlinkJarJobUpdate:
             self.job_id = job_id_by_name(self.client, self.desired["name"])
             if self.job_id is None:
                 return None
-        detail = get_detail(self.client, self.job_id)
-        if detail is None and self.state != "absent":
-            raise JobError("not found in project %s: a job is created only from a name, without job_id." % (
-                self.client.project_id))
-        return detail
+        try:
+            return get_detail(self.client, self.job_id)
+        except JobNotFound as exc:
+            if self.state == "absent":
+                return None
+            exc.msg += " A job is created only from a name, without job_id."
+            raise
 
     def _run(self):
         detail = self.find()
@@ -432,24 +435,27 @@ class FlinkJarJobUpdate:
                 status = None
             elif step.kind == "stop":
                 stopped_by_others = not self.stop(step.savepoint)
+                self.done.append(step.describe())  # sent: a failed wait must not hide it
                 if step.wait:
                     status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
                                            stop_savepoint=step.savepoint).get("status")
                 else:
                     status = "job_canceling"
             elif step.kind == "wait_stopped":
-                status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES,
-                                       "was being stopped by someone else, but did not stop").get("status")
+                status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "was being stopped by someone else",
+                                       seen_stopping=True).get("status")
             elif step.kind == "update":
                 update_time = self.update(step.names)
             elif step.kind == "start":
                 if step.unless_stopped_by_others and stopped_by_others:
                     continue  # someone else stopped the job: it is not this task's to start
                 self.start(step.savepoint, before="the job is stopped and updated" if self.stopped_by_us else None)
+                self.done.append(step.describe())
                 status = "job_submitting"
                 if step.wait:
                     status = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start").get("status")
-            self.done.append(step.describe())
+            if step.kind not in ("stop", "start"):
+                self.done.append(step.describe())
         return status, update_time
 
     def update(self, names):

@@ -20,7 +20,8 @@ SEED_FIELDS = [
     "dependency_jars", "dependency_files", "tm_cus", "tm_slot_num", "feature", "flink_version", "image",
     "resume_checkpoint", "resume_max_num", "checkpoint_path", "runtime_config", "job_type",
 ]
-EXTRA_FIELDS = ["checkpoint_enabled"]
+EXTRA_FIELDS = ["checkpoint_enabled", "checkpoint_mode", "checkpoint_interval", "execution_agency_urn",
+                "flink_log_config", "resource_config_version", "resource_config"]
 
 DETAIL = {
     "job_id": 104, "name": "jptest", "desc": "", "queue_name": "flinktest", "job_type": "flink_jar_job",
@@ -224,3 +225,81 @@ def test_checkpoint_enabled_is_read_from_job_config_compared_and_sent():
     assert f.changed_fields(current, desired) == ["checkpoint_enabled"]
     assert f.request_body(desired, ["checkpoint_enabled"]) == {"checkpoint_enabled": True}
     assert f.changed_fields(current, f.desired_from_params({"checkpoint_enabled": False})) == []
+
+
+# -- the fields beyond the reference page's table ------------------------------------------------
+
+def test_checkpoint_mode_is_sent_as_its_number_and_read_back_by_name_or_number():
+    field = f.FIELDS_BY_NAME["checkpoint_mode"]
+    desired = f.desired_from_params({"checkpoint_mode": "at_least_once"})
+    assert f.request_body(desired, ["checkpoint_mode"]) == {"checkpoint_mode": 2}
+    assert field.read({"job_config": {"checkpoint_mode": "exactly_once"}}) == "exactly_once"
+    assert field.read({"job_config": {"checkpoint_mode": 2}}) == "at_least_once"
+    assert field.argument_spec()["choices"] == ["exactly_once", "at_least_once"]
+
+
+def test_checkpoint_interval_must_be_positive():
+    with pytest.raises(ValueError, match="checkpoint_interval must be at least 1, not 0"):
+        f.desired_from_params({"checkpoint_interval": 0})
+
+
+RESOURCE_CONFIG = {"max_slot": 2, "parallel_number": 4,
+                   "jobmanager_resource_spec": {"cpu": 1, "memory": "4G"},
+                   "taskmanager_resource_spec": {"cpu": 2.0, "memory": "8G"}}
+
+
+def test_resource_config_argument_spec_names_its_documented_keys():
+    spec = f.FIELDS_BY_NAME["resource_config"].argument_spec()
+    assert spec["type"] == "dict"
+    assert sorted(spec["options"]) == ["jobmanager_resource_spec", "max_slot", "parallel_number",
+                                       "taskmanager_resource_spec"]
+    assert spec["options"]["taskmanager_resource_spec"]["options"] == {"cpu": {"type": "float"},
+                                                                        "memory": {"type": "str"}}
+
+
+def test_resource_config_drops_unset_keys_and_checks_the_others():
+    given = {"max_slot": None, "parallel_number": 4, "jobmanager_resource_spec": {"cpu": None, "memory": "4G"},
+             "taskmanager_resource_spec": None}
+    assert f.desired_from_params({"resource_config": given})["resource_config"] == {
+        "parallel_number": 4, "jobmanager_resource_spec": {"memory": "4G"}}
+    with pytest.raises(ValueError, match=r"resource_config.jobmanager_resource_spec.cpu must be a number greater "
+                                         r"than 0, not 0"):
+        f.desired_from_params({"resource_config": {"jobmanager_resource_spec": {"cpu": 0}}})
+    with pytest.raises(ValueError, match="resource_config takes the keys .*, not slots"):
+        f.desired_from_params({"resource_config": {"slots": 3}})
+
+
+def test_resource_config_is_compared_key_by_key_and_sent_whole():
+    current = f.job_from_detail({"job_config": {"resource_config": dict(RESOURCE_CONFIG, extra_key=1)}})
+    assert current["resource_config"] == {"max_slot": 2, "parallel_number": 4,
+                                          "jobmanager_resource_spec": {"cpu": 1.0, "memory": "4G"},
+                                          "taskmanager_resource_spec": {"cpu": 2.0, "memory": "8G"}}
+    same = f.desired_for_job(current, f.desired_from_params(
+        {"resource_config": {"taskmanager_resource_spec": {"cpu": 2}}}))
+    assert f.changed_fields(current, same) == []
+    more = f.desired_for_job(current, f.desired_from_params(
+        {"resource_config": {"taskmanager_resource_spec": {"memory": "16G"}}}))
+    assert f.changed_fields(current, more) == ["resource_config"]
+    assert f.request_body(more, ["resource_config"])["resource_config"] == {
+        "max_slot": 2, "parallel_number": 4, "jobmanager_resource_spec": {"cpu": 1.0, "memory": "4G"},
+        "taskmanager_resource_spec": {"cpu": 2.0, "memory": "16G"}}
+
+
+def test_purge_runtime_config_false_compares_and_sends_only_the_keys_given_kept_with_the_others():
+    current = {"runtime_config": {"a": "1", "b": "2"}}
+    kept = f.desired_for_job(current, {"runtime_config": {"b": "2"}}, purge_runtime_config=False)
+    assert f.changed_fields(current, kept) == []
+    added = f.desired_for_job(current, {"runtime_config": {"c": "3"}}, purge_runtime_config=False)
+    assert f.changed_fields(current, added) == ["runtime_config"]
+    assert added["runtime_config"] == {"a": "1", "b": "2", "c": "3"}
+    purged = f.desired_for_job(current, {"runtime_config": {"b": "2"}})
+    assert f.changed_fields(current, purged) == ["runtime_config"] and purged["runtime_config"] == {"b": "2"}
+
+
+@pytest.mark.parametrize("name, value", [("execution_agency_urn", "iam::agency:dli_admin"),
+                                          ("flink_log_config", "rootLogger.level = INFO"),
+                                          ("resource_config_version", "v2")])
+def test_string_fields_beyond_the_table_are_read_and_sent_as_they_are(name, value):
+    assert f.FIELDS_BY_NAME[name].read({"job_config": {name: value}}) == value
+    assert f.request_body({name: value}, [name]) == {name: value}
+    assert not f.FIELDS_BY_NAME[name].in_place

@@ -92,8 +92,7 @@ def bodies(client):
     return [body for method, path, body in client.calls if body is not None]
 
 
-RESTART_ACTIONS = ["stop with savepoint", "wait until stopped", "update parallel_number", "start from savepoint",
-                   "wait until running"]
+RESTART_ACTIONS = ["stop with savepoint", "update parallel_number", "start from savepoint"]
 
 
 # -- plans -------------------------------------------------------------------------------------
@@ -104,7 +103,7 @@ RESTART_ACTIONS = ["stop with savepoint", "wait until stopped", "update parallel
     ("job_cancel_success", ["parallel_number", "cu_number"], False, True, ["update parallel_number, cu_number"]),
     ("job_running", ["smn_topic", "resume_max_num"], False, True, ["update smn_topic, resume_max_num"]),
     ("job_running", ["parallel_number"], True, True, RESTART_ACTIONS),
-    ("job_submitting", ["parallel_number"], True, False, RESTART_ACTIONS[:-1]),
+    ("job_submitting", ["parallel_number"], True, False, RESTART_ACTIONS),
     ("job_canceling", ["parallel_number"], True, True, ["wait for the stop someone else started", "update parallel_number"]),
     ("job_canceling", ["parallel_number"], False, True, ["wait for the stop someone else started", "update parallel_number"]),
     ("job_submit_fail", ["queue_name"], False, True, ["update queue_name"]),
@@ -115,7 +114,7 @@ def test_plan(status, changes, allow, wait, expected):
 
 def test_plan_without_savepoint_says_so():
     assert [s.describe() for s in plan_update("job_running", ["cu_number"], True, False, False)] == [
-        "stop", "wait until stopped", "update cu_number", "start"]
+        "stop", "update cu_number", "start"]
 
 
 def test_plan_refuses_a_restart_that_is_not_allowed():
@@ -171,7 +170,7 @@ def test_restart_times_out_when_the_job_does_not_stop(job_detail, clock):
     assert excinfo.value.msg == ("Flink job 104: the job did not stop: still job_canceling after wait_timeout=5 "
                                  "seconds (no status description).")
     assert excinfo.value.extra["status"] == "job_canceling" and clock.sleeps == [2, 2, 1]
-    assert up.wrote is True and up.done == ["stop"]
+    assert up.wrote is True and up.done == ["stop with savepoint"]
 
 
 # -- lost and refused answers ------------------------------------------------------------------
@@ -243,10 +242,9 @@ def test_stop_refused_because_someone_else_stopped_the_job_updates_it_and_leaves
     up = update(client, clock, allow_restart=True, parallel_number=4)
     result = up.run()
     assert ("POST", RUN_PATH) not in methods(client)
-    assert result["actions"] == ["stop", "wait until stopped", "update parallel_number"]
+    assert result["actions"] == ["stop with savepoint", "update parallel_number"]
     assert result["restarted"] is False and result["job"]["status"] == "job_cancel_success"
-    assert up.notes[0].endswith("The job read back is job_cancel_success: someone else stopped it, so it is updated "
-                                "and left stopped.")
+    assert up.notes[0].endswith("The job read back is job_cancel_success: someone else stopped it.")
 
 
 def test_start_refused_after_the_update_says_the_job_is_stopped_and_updated(job_detail, clock):
@@ -260,7 +258,7 @@ def test_start_refused_after_the_update_says_the_job_is_stopped_and_updated(job_
         "Flink job 104: the job is stopped and updated, but it could not be started again: POST %s failed: HTTP 200 "
         "but is_success is false: No resources in queue It is job_cancel_success." % RUN_PATH)
     assert excinfo.value.extra["status"] == "job_cancel_success"
-    assert up.wrote is True and up.done == ["stop", "wait until stopped", "update parallel_number"]
+    assert up.wrote is True and up.done == ["stop with savepoint", "update parallel_number"]
 
 
 def test_lost_start_answer_with_the_job_starting_goes_on(job_detail, clock):
@@ -304,8 +302,8 @@ def test_a_job_started_again_by_someone_else_during_the_wait_is_not_waited_for_t
     with pytest.raises(JobUpdateError) as excinfo:
         up.run()
     assert excinfo.value.msg == (
-        "Flink job 104: the job was being stopped by someone else, and someone else started it again while this "
-        "task waited for the stop: it is job_running. Nothing was updated; run the task again.")
+        "Flink job 104: the job was being stopped by someone else, and is job_running again (no status description): "
+        "someone else started it again. Nothing else was changed.")
     assert excinfo.value.extra["status"] == "job_running" and clock.sleeps == [2]
     assert up.wrote is False
 
@@ -322,7 +320,8 @@ def test_a_running_status_right_after_our_stop_is_waited_on(job_detail, clock):
 def test_a_missing_job_is_reported_as_such_only_for_its_own_lookup(clock):
     missing = DliApiError("GET %s failed: HTTP 400 DLI.16001: no such job" % JOB, method="GET", path=JOB,
                           status_code=400, error_code="DLI.16001")
-    with pytest.raises(JobUpdateError, match=r"^Flink job 104: not found in project p1 \(GET"):
+    with pytest.raises(JobUpdateError, match=r"^Flink job 104: not found in project p1 \(GET .*A job is created only "
+                                             r"from a name, without job_id.$"):
         update(FakeClient([("GET", JOB, missing)]), clock, parallel_number=4).run()
     login = DliApiError("IAM login failed: HTTP 404", method="POST", path="/v3/auth/tokens", status_code=404)
     with pytest.raises(DliApiError, match="^Flink job 104: IAM login failed"):

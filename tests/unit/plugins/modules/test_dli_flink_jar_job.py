@@ -646,8 +646,8 @@ def test_check_mode_says_what_would_be_done(capsys, http):
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
     assert sequence(http) == [GET]
-    assert result["msg"] == ("Flink job 104: would stop, then wait until stopped, then update parallel_number, "
-                             "then start, then wait until running.")
+    assert result["msg"] == ("Flink job 104: would stop with savepoint, then update parallel_number, "
+                             "then start from savepoint.")
 
 
 def test_nothing_to_do_says_so(capsys, http):
@@ -681,5 +681,5 @@ def test_a_failure_after_a_write_returns_the_steps_done_and_changed(capsys, http
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
     result = fail(capsys, dict(parallel_number=4, allow_restart=True))
     assert result["changed"] is True and result["status"] == "job_cancel_success"
-    assert result["actions"] == ["stop", "wait until stopped", "update parallel_number"]
+    assert result["actions"] == ["stop with savepoint", "update parallel_number"]
     assert "the job is stopped and updated, but it could not be started again" in result["msg"]
