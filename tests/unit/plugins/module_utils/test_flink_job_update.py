@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     FlinkJarJobUpdate,
     JobUpdateError,
+    plan_steps,
     plan_update,
 )
 
@@ -326,3 +327,315 @@ def test_a_missing_job_is_reported_as_such_only_for_its_own_lookup(clock):
     login = DliApiError("IAM login failed: HTTP 404", method="POST", path="/v3/auth/tokens", status_code=404)
     with pytest.raises(DliApiError, match="^Flink job 104: IAM login failed"):
         update(FakeClient([("GET", JOB, login)]), clock, parallel_number=4).run()
+
+
+# -- states: the plan from every status ------------------------------------------------------------
+
+ALL_STATUSES = ["job_init", "job_submitting", "job_submit_fail", "job_running", "job_running_exception",
+                "job_downloading", "job_idle", "job_canceling", "job_cancel_success", "job_cancel_fail",
+                "job_savepointing", "job_finish", "job_arrearage_stopped", "job_arrearage_recovering"]
+RUNNING = ("job_running", "job_submitting", "job_savepointing")
+
+
+def planned(status, state, changes=(), upgrade_mode="savepoint", allow_restart=False, wait=True):
+    return [step.describe() for step in plan_steps(status, list(changes), state, allow_restart, upgrade_mode, wait)]
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_started_from_every_status(status):
+    if status in RUNNING:
+        expected = []
+    elif status == "job_canceling":
+        expected = ["wait for the stop someone else started", "start from savepoint"]
+    elif status == "job_init":
+        expected = ["start"]  # never ran: nothing to resume from
+    else:
+        expected = ["start from savepoint"]
+    assert planned(status, "started") == expected
+    assert planned(status, "started", upgrade_mode="stateless") == [a.replace(" from savepoint", "") for a in expected]
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_stopped_from_every_status(status):
+    expected = {"job_canceling": ["wait for the stop someone else started"]}.get(
+        status, ["stop with savepoint"] if status in RUNNING else [])
+    assert planned(status, "stopped") == expected
+    assert planned(status, "stopped", upgrade_mode="stateless") == [a.replace(" with savepoint", "") for a in expected]
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_absent_from_every_status(status):
+    expected = {"job_canceling": ["wait for the stop someone else started", "delete"]}.get(
+        status, ["stop with savepoint", "delete"] if status in RUNNING else ["delete"])
+    assert planned(status, "absent") == expected
+    assert planned(status, "absent", upgrade_mode="stateless") == [a.replace(" with savepoint", "") for a in expected]
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_present_from_every_status_leaves_the_run_state_alone(status):
+    assert planned(status, "present") == []
+    expected = ["update smn_topic"]
+    assert planned(status, "present", ["smn_topic"]) == expected
+    if status in RUNNING:
+        with pytest.raises(JobUpdateError, match="needs a restart"):
+            planned(status, "present", ["cu_number"])
+        assert planned(status, "present", ["cu_number"], allow_restart=True) == [
+            "stop with savepoint", "update cu_number", "start from savepoint"]
+    elif status == "job_canceling":
+        assert planned(status, "present", ["cu_number"]) == ["wait for the stop someone else started",
+                                                             "update cu_number"]
+    else:
+        assert planned(status, "present", ["cu_number"]) == ["update cu_number"]
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("job_cancel_success", ["update cu_number", "start from savepoint"]),
+    ("job_init", ["update cu_number", "start"]),
+    ("job_submit_fail", ["update cu_number", "start from savepoint"]),
+    ("job_canceling", ["wait for the stop someone else started", "update cu_number", "start from savepoint"]),
+    ("job_running", ["stop with savepoint", "update cu_number", "start from savepoint"]),
+])
+def test_started_with_changes(status, expected):
+    assert planned(status, "started", ["cu_number"], allow_restart=True) == expected
+
+
+def test_started_on_a_running_job_still_needs_allow_restart_for_a_restart():
+    with pytest.raises(JobUpdateError, match="Set allow_restart=true"):
+        planned("job_running", "started", ["cu_number"])
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("job_running", ["stop with savepoint", "update cu_number"]),
+    ("job_cancel_success", ["update cu_number"]),
+    ("job_canceling", ["wait for the stop someone else started", "update cu_number"]),
+])
+def test_stopped_with_changes_needs_no_allow_restart(status, expected):
+    assert planned(status, "stopped", ["cu_number"]) == expected
+
+
+@pytest.mark.parametrize("state, expected", [
+    ("present", ["create"]), ("stopped", ["create"]), ("started", ["create", "start"]), ("absent", [])])
+def test_a_job_that_does_not_exist(state, expected):
+    assert planned(None, state, ["name", "queue_name"]) == expected
+
+
+def test_a_bare_stop_is_waited_for_only_with_wait_but_a_stop_before_an_update_always():
+    assert plan_steps("job_running", [], "stopped", wait=False)[0].wait is False
+    assert plan_steps("job_running", ["cu_number"], "stopped", wait=False)[0].wait is True
+    assert plan_steps("job_running", [], "absent", wait=False)[0].wait is True
+
+
+# -- states: runs ------------------------------------------------------------------------------------
+
+LIST_PATH = "/v1.0/p1/streaming/jobs"
+CREATE_PATH = "/v1.0/p1/streaming/flink-jobs"
+NEW = "/v1.0/p1/streaming/jobs/2001"
+
+
+def listed(*jobs, **answer):
+    job_list = dict(total_count=len(jobs), jobs=list(jobs))
+    job_list.update(answer)
+    return ("GET", LIST_PATH, {"is_success": "true", "job_list": job_list})
+
+
+def job_update(client, clock, job_id=104, state="present", check_mode=False, upgrade_mode="savepoint",
+               allow_restart=False, wait=True, wait_timeout=600, purge_runtime_config=True, tags=None, **options):
+    return FlinkJarJobUpdate(client, job_id, desired_from_params(options), allow_restart=allow_restart, wait=wait,
+                             wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep,
+                             clock=clock.clock, state=state, upgrade_mode=upgrade_mode,
+                             purge_runtime_config=purge_runtime_config, tags=tags)
+
+
+class PagedClient(FakeClient):
+    """FakeClient that also records the query of each call."""
+
+    def call(self, method, path, body=None, expect=dict, params=None):
+        self.calls.append((method, path, body if params is None else params))
+        assert self.script, "unexpected call %s %s" % (method, path)
+        want_method, want_path, outcome = self.script.pop(0)
+        assert (method, path) == (want_method, want_path), "expected %s %s, got %s %s" % (
+            want_method, want_path, method, path)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def test_started_on_a_stopped_job_starts_it_from_its_savepoint_and_waits(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_cancel_success")), run(),
+                         get(job_detail(status="job_submitting")), get(job_detail(status="job_running"))])
+    result = job_update(client, clock, state="started").run()
+    assert bodies(client) == [{"job_ids": [104], "resume_savepoint": True}]
+    assert result["actions"] == ["start from savepoint"] and result["changed"] is True
+    assert result["job"]["status"] == "job_running" and result["restarted"] is False
+    assert result["diff"] == {"before": {"status": "job_cancel_success"}, "after": {"status": "job_running"}}
+
+
+def test_started_on_a_running_job_is_ok_with_one_read(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running"))])
+    result = job_update(client, clock, state="started").run()
+    assert methods(client) == [("GET", JOB)] and result["changed"] is False and result["actions"] == []
+
+
+def test_started_whose_start_fails_names_the_status_the_job_ended_in(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running_exception")), run(),
+                         get(job_detail(status="job_submitting")),
+                         get(job_detail(status="job_submit_fail", status_desc="No resources in queue"))])
+    up = job_update(client, clock, state="started")
+    with pytest.raises(JobUpdateError) as excinfo:
+        up.run()
+    assert excinfo.value.msg == ("Flink job 104: the job did not start: it is job_submit_fail (No resources in "
+                                 "queue).")
+    assert excinfo.value.extra["status"] == "job_submit_fail" and up.wrote is True
+    assert up.done == ["start from savepoint"]
+
+
+def test_stopped_on_a_running_job_stops_it_with_a_savepoint(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")), stop(),
+                         get(job_detail(status="job_cancel_success"))])
+    result = job_update(client, clock, state="stopped").run()
+    assert bodies(client) == [{"job_ids": [104], "trigger_savepoint": True}]
+    assert result["actions"] == ["stop with savepoint"] and result["job"]["status"] == "job_cancel_success"
+
+
+def test_stopped_stateless_stops_without_a_savepoint(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success"))])
+    result = job_update(client, clock, state="stopped", upgrade_mode="stateless").run()
+    assert bodies(client) == [{"job_ids": [104], "trigger_savepoint": False}] and result["actions"] == ["stop"]
+
+
+def test_a_refused_savepoint_fails_and_the_job_keeps_running(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")),
+                         stop(refused("POST", STOP_PATH, "Failed to trigger the savepoint")),
+                         get(job_detail(status="job_running"))])
+    up = job_update(client, clock, allow_restart=True, parallel_number=4)
+    with pytest.raises(JobUpdateError) as excinfo:
+        up.run()
+    assert excinfo.value.msg.startswith("Flink job 104: the stop with savepoint was refused: POST ")
+    assert "The job keeps running (job_running); nothing was changed." in excinfo.value.msg
+    assert ("PUT", PUT_PATH) not in methods(client) and ("POST", RUN_PATH) not in methods(client)
+    assert up.wrote is False and up.done == [] and excinfo.value.extra["status"] == "job_running"
+
+
+def test_a_savepoint_that_fails_after_the_stop_was_taken_leaves_the_job_running_and_nothing_updated(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")), stop(), get(job_detail(status="job_canceling")),
+                         get(job_detail(status="job_running", status_desc="Savepoint failed"))])
+    up = job_update(client, clock, allow_restart=True, parallel_number=4)
+    with pytest.raises(JobUpdateError) as excinfo:
+        up.run()
+    assert excinfo.value.msg == (
+        "Flink job 104: the job did not stop, and is job_running again (Savepoint failed): its savepoint failed - a "
+        "job is never stopped without its savepoint unless upgrade_mode=stateless - or someone else started it "
+        "again. Nothing else was changed.")
+    assert ("PUT", PUT_PATH) not in methods(client) and ("POST", RUN_PATH) not in methods(client)
+
+
+def test_absent_stops_a_running_job_with_a_savepoint_then_deletes_it(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")),
+                         ("DELETE", JOB, {"is_success": "true"})])
+    result = job_update(client, clock, state="absent").run()
+    assert methods(client)[-1] == ("DELETE", JOB) and bodies(client)[0]["trigger_savepoint"] is True
+    assert result["actions"] == ["stop with savepoint", "delete"] and result["job"] is None
+    assert result["diff"]["after"] == {} and result["diff"]["before"]["name"] == "jptest"
+
+
+def test_absent_on_a_missing_job_is_ok(clock):
+    missing = DliApiError("GET %s failed: HTTP 400 DLI.16001" % JOB, method="GET", path=JOB, status_code=400,
+                          error_code="DLI.16001")
+    result = job_update(FakeClient([("GET", JOB, missing)]), clock, state="absent").run()
+    assert result["changed"] is False and result["actions"] == []
+
+
+def test_a_lost_delete_answer_is_judged_by_reading_the_job_back(job_detail, clock):
+    missing = DliApiError("GET %s failed: HTTP 400 DLI.16001" % JOB, method="GET", path=JOB, status_code=400,
+                          error_code="DLI.16001")
+    client = FakeClient([get(job_detail()), ("DELETE", JOB, lost("DELETE", JOB)), ("GET", JOB, missing)])
+    up = job_update(client, clock, state="absent")
+    assert up.run()["changed"] is True and up.notes[0].endswith("The job read back is gone: the delete took effect.")
+
+
+def test_a_name_without_id_is_found_exactly_through_every_page(job_detail, clock):
+    client = PagedClient([
+        listed({"job_id": 7, "name": "enrich-old"}, total_count=2),  # a substring match; a page shorter than asked
+        listed({"job_id": 104, "name": "enrich"}, total_count=2),
+        get(job_detail(status="job_running", name="enrich"))])
+    result = job_update(client, clock, job_id=None, name="enrich", state="started").run()
+    assert [call[2] for call in client.calls[:2]] == [{"name": "enrich", "limit": 100, "offset": 0},
+                                                      {"name": "enrich", "limit": 100, "offset": 1}]
+    assert result["job_id"] == 104 and result["changed"] is False
+
+
+def test_two_jobs_of_one_name_are_an_error_listing_their_ids(clock):
+    client = PagedClient([listed({"job_id": 7, "name": "enrich"}, {"job_id": 9, "name": "enrich"})])
+    with pytest.raises(JobUpdateError, match=r"^Flink job 'enrich': 2 jobs are named 'enrich' \(ids 7, 9\)"):
+        job_update(client, clock, job_id=None, name="enrich").run()
+
+
+def test_a_name_no_job_has_creates_the_job_with_the_fields_set_and_tags(job_detail, clock):
+    created = job_detail(job_id=2001, name="enrich", queue_name="q1", cu_number=2, tm_slot_num=1)
+    client = PagedClient([listed(), ("POST", CREATE_PATH, {"is_success": "true", "job": {"job_id": 2001}}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": created})])
+    result = job_update(client, clock, job_id=None, name="enrich", queue_name="q1", tags={"team": "data"}).run()
+    assert client.calls[1][2] == {"name": "enrich", "queue_name": "q1", "tags": [{"key": "team", "value": "data"}]}
+    assert result["actions"] == ["create"] and result["job_id"] == 2001 and result["job"]["job_id"] == 2001
+    assert result["job"]["tm_slot_num"] == 1  # what the service filled in, as read back
+    assert result["diff"] == {"before": {}, "after": {"name": "enrich", "queue_name": "q1"}}
+
+
+def test_check_mode_predicts_the_created_and_started_job_without_writing(clock):
+    client = PagedClient([listed()])
+    result = job_update(client, clock, job_id=None, name="enrich", state="started", check_mode=True,
+                        parallel_number=2).run()
+    assert methods(client) == [("GET", LIST_PATH)]
+    assert result["actions"] == ["create", "start"] and result["job"]["status"] == "job_running"
+    assert result["job"]["job_id"] is None and result["job"]["parallel_number"] == 2
+
+
+def test_create_then_start_for_started(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, {"is_success": "true", "job": {"job_id": 2001}}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")}),
+                          run(), ("GET", NEW, {"is_success": "true", "job_detail": job_detail(
+                              job_id=2001, name="enrich", status="job_running")})])
+    result = job_update(client, clock, job_id=None, name="enrich", state="started").run()
+    assert client.calls[3][2] == {"job_ids": [2001], "resume_savepoint": False}
+    assert result["actions"] == ["create", "start"] and result["job"]["status"] == "job_running"
+
+
+def test_a_lost_create_answer_is_judged_by_the_jobs_of_that_name(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)),
+                          listed({"job_id": 2001, "name": "enrich"}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")})])
+    up = job_update(client, clock, job_id=None, name="enrich")
+    result = up.run()
+    assert result["job_id"] == 2001 and result["changed"] is True
+    assert up.notes[0].endswith("A job named 'enrich' exists now (id 2001): the create took effect.")
+
+
+def test_a_lost_create_answer_with_no_job_of_that_name_fails_as_possibly_changed(clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)), listed()])
+    up = job_update(client, clock, job_id=None, name="enrich")
+    with pytest.raises(JobUpdateError, match="No jobs named 'enrich' exist now: run the task again"):
+        up.run()
+    assert up.wrote is True
+
+
+def test_a_job_id_that_does_not_exist_is_not_created(clock):
+    missing = DliApiError("GET %s failed: HTTP 400 DLI.16001" % JOB, method="GET", path=JOB, status_code=400,
+                          error_code="DLI.16001")
+    with pytest.raises(JobUpdateError, match="A job is created only from a name, without job_id."):
+        job_update(FakeClient([("GET", JOB, missing)]), clock, name="enrich", state="started").run()
+
+
+def test_a_killed_restart_is_finished_by_running_the_task_again_with_state_started(job_detail, clock):
+    # The first run stopped the job with a savepoint and died; the job is stopped, not yet updated.
+    client = FakeClient([get(job_detail(status="job_cancel_success", parallel_number=1)), put(), run(),
+                         get(job_detail(status="job_running", parallel_number=4))])
+    result = job_update(client, clock, state="started", allow_restart=True, parallel_number=4).run()
+    assert bodies(client) == [{"parallel_number": 4}, {"job_ids": [104], "resume_savepoint": True}]
+    assert result["actions"] == ["update parallel_number", "start from savepoint"]
+    assert result["job"]["status"] == "job_running"
+
+
+def test_purge_runtime_config_false_keeps_the_jobs_other_keys(job_detail, clock):
+    client = FakeClient([get(job_detail(runtime_config='[{"key":"a","value":"1"}]')), put()])
+    job_update(client, clock, purge_runtime_config=False, runtime_config={"b": "2"}).run()
+    assert bodies(client) == [{"runtime_config": '[{"key":"a","value":"1"},{"key":"b","value":"2"}]'}]
