@@ -60,8 +60,7 @@ def list_jobs(client, **filters):
     query = dict((key, value) for key, value in filters.items() if value not in (None, ""))
     jobs, offset = [], 0
     while True:
-        query.update(limit=PAGE_SIZE, offset=offset)
-        answer = client.call("GET", path, params=query)
+        answer = client.call("GET", path, params=dict(query, limit=PAGE_SIZE, offset=offset))
         job_list = answer.get("job_list")
         page = job_list.get("jobs") if isinstance(job_list, dict) else None
         if not isinstance(page, list) or not all(isinstance(job, dict) for job in page):
