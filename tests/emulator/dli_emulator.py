@@ -49,13 +49,20 @@ RUNNING = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
 HOT = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path", "obs_bucket")
 TOP = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
 STR = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type", "obs_bucket", "smn_topic",
-       "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config")
+       "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config",
+       "execution_agency_urn", "flink_log_config", "resource_config_version")
 INT = ("cu_number", "manager_cu_number", "parallel_number", "tm_cus", "tm_slot_num", "resume_max_num",
        "checkpoint_mode", "checkpoint_interval")
 BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint", "checkpoint_enabled")
 LIST = ("dependency_jars", "dependency_files")
+OBJECT = ("resource_config",)
+UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create takes these and tags
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
 CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
+RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
+# resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
+RESOURCE_CONFIG_KEYS = ("max_slot", "parallel_number", "jobmanager_resource_spec", "taskmanager_resource_spec")
+RESOURCE_SPEC_KEYS = ("cpu", "memory")
 
 
 class ApiError(Exception):
@@ -100,7 +107,7 @@ class State:
     def _with_meta(job):
         job = copy.deepcopy(job)
         job.setdefault("job_config", {})
-        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None}
+        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": []}
         return job
 
     def next_update_time(self):
@@ -135,10 +142,49 @@ def public(job):
     return dict((k, v) for k, v in copy.deepcopy(job).items() if k != "_meta")
 
 
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_resource_config(value):
+    """{max_slot, parallel_number, jobmanager_resource_spec: {cpu, memory}, taskmanager_resource_spec: {cpu, memory}}."""
+    unknown = sorted(set(value) - set(RESOURCE_CONFIG_KEYS))
+    if unknown:
+        raise ApiError(400, "DLI.0001", "Unknown parameter in resource_config: %s" % ", ".join(unknown))
+    for key in ("max_slot", "parallel_number"):
+        if value.get(key) is not None and (not is_int(value[key]) or value[key] < 1):
+            raise ApiError(400, "DLI.0001", "resource_config.%s must be an integer of at least 1" % key)
+    for key in ("jobmanager_resource_spec", "taskmanager_resource_spec"):
+        spec = value.get(key)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            raise ApiError(400, "DLI.0001", "resource_config.%s must be an object" % key)
+        unknown = sorted(set(spec) - set(RESOURCE_SPEC_KEYS))
+        if unknown:
+            raise ApiError(400, "DLI.0001", "Unknown parameter in resource_config.%s: %s" % (key, ", ".join(unknown)))
+        cpu, memory = spec.get("cpu"), spec.get("memory")
+        if cpu is not None and (isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or not cpu > 0):
+            raise ApiError(400, "DLI.0001", "resource_config.%s.cpu must be a number greater than 0" % key)
+        if memory is not None and not isinstance(memory, str):
+            raise ApiError(400, "DLI.0001", "resource_config.%s.memory must be a string such as 4G" % key)
+
+
+def check_tags(value):
+    """Create only: a list of {key, value} objects with string keys and values."""
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(
+            isinstance(tag, dict) and isinstance(tag.get("key"), str) and isinstance(tag.get("value"), str)
+            for tag in value):
+        raise ApiError(400, "DLI.0001", "tags must be an array of {key, value} objects with string keys and values")
+
+
 def check_value(name, value):
     if value is None:
         return
-    kind = (str if name in STR else bool if name in BOOL else list if name in LIST else int)
+    kind = (str if name in STR else bool if name in BOOL else list if name in LIST else dict if name in OBJECT
+            else int)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)) or \
             kind is not int and not isinstance(value, kind):
         raise ApiError(400, "DLI.0001", "%s must be of type %s" % (name, kind.__name__))
@@ -150,6 +196,10 @@ def check_value(name, value):
         raise ApiError(400, "DLI.0001", "%s must be at least 1" % name)
     if name == "resume_max_num" and not (value == -1 or value > 0):
         raise ApiError(400, "DLI.0001", "resume_max_num must be -1 or greater than 0")
+    if name == "resource_config_version" and value not in RESOURCE_CONFIG_VERSIONS:
+        raise ApiError(400, "DLI.0001", "resource_config_version must be v1 or v2")
+    if name == "resource_config":
+        check_resource_config(value)
     if name == "feature" and value not in ("basic", "custom"):
         raise ApiError(400, "DLI.0001", "feature must be basic or custom")
     if name == "job_type" and value != "flink_jar_job":
@@ -194,7 +244,7 @@ def apply_update(state, job, body):
     if job["job_type"] != "flink_jar_job":
         raise ApiError(400, "DLI.0007", "Only Flink Jar jobs can be updated here")
     for name, value in body.items():
-        if name not in STR + INT + BOOL + LIST:
+        if name not in UPDATE_FIELDS:  # tags among them: create only
             raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
         check_value(name, value)
     if job["status"] in RUNNING:
@@ -209,6 +259,7 @@ def apply_update(state, job, body):
     for name, value in body.items():
         if name == "checkpoint_mode" and value is not None:
             value = CHECKPOINT_MODES[value]
+        value = copy.deepcopy(value)  # resource_config, like a list, replaces the stored value as a whole
         (job if name in TOP else job["job_config"])[name] = value
     job["update_time"] = state.next_update_time()
     return job["update_time"]
@@ -455,15 +506,18 @@ class Handler(BaseHTTPRequestHandler):
                            "job_list": {"total_count": len(jobs), "jobs": page}})
 
     def _create(self, body):
-        if not body.get("name") or not body.get("queue_name"):
-            raise ApiError(400, "DLI.0001", "name and queue_name are required")
+        if not body.get("name"):  # the only field the API requires
+            raise ApiError(400, "DLI.0001", "name is required")
+        body = dict(body)
+        tags = body.pop("tags", None)  # create only: an update refuses it as an unknown parameter
+        check_tags(tags)
         job_id = max(list(self.state.jobs) + [1000]) + 1
         created = now_ms()
-        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": "",
+        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": None,
                                 "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
                                 "main_class": None, "entrypoint_args": None, "create_time": created,
                                 "update_time": created, "start_time": None,
-                                "job_config": dict((k, None) for k in STR + INT + BOOL + LIST if k not in TOP)})
+                                "job_config": dict((k, None) for k in UPDATE_FIELDS if k not in TOP)})
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
                                  feature="basic", checkpoint_enabled=False, checkpoint_mode="exactly_once",
@@ -474,10 +528,10 @@ class Handler(BaseHTTPRequestHandler):
         # so a server-filled value never turns into a change the user did not ask for.
         if job["job_config"]["tm_slot_num"] is None:
             job["job_config"]["tm_slot_num"] = default_tm_slot_num(job["job_config"])
+        job["_meta"]["tags"] = copy.deepcopy(tags or [])  # not in the detail answer: the control GET shows them
         self.state.jobs[job_id] = job
-        self._answer(200, {"is_success": True, "message": "A Flink job is created.",
-                           "job": {"job_id": job_id, "status_code": 0, "status_name": "job_init",
-                                   "create_time": created}})
+        self._answer(200, {"is_success": "true", "message": "A Flink job is created.",
+                           "job": {"job_id": job_id, "status_name": "job_init", "status_desc": ""}})
 
     # -- control ---------------------------------------------------------------------------
     def _control(self):

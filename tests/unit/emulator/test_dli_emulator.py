@@ -279,3 +279,124 @@ def test_a_control_put_can_start_someone_elses_stop(url):
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_canceling"
     time.sleep(0.3)
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_cancel_success"
+
+
+def stored(url, job_id):
+    """The job as the emulator stores it, its _meta included (the control GET)."""
+    return requests.get(url + "/_emulator/jobs/%s" % job_id).json()
+
+
+def test_create_needs_only_a_name_and_answers_as_the_notes_show(url):
+    answer = call(url, "POST", CREATE_PATH, {"name": "only-a-name"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["is_success"] == "true"
+    assert body["job"] == {"job_id": 1005, "status_name": "job_init", "status_desc": ""}
+    detail = call(url, "GET", job_path(1005)).json()["job_detail"]
+    assert (detail["name"], detail["status"], detail["queue_name"]) == ("only-a-name", "job_init", None)
+    for refused in ({}, {"name": ""}, {"queue_name": "q"}):
+        answer = call(url, "POST", CREATE_PATH, refused)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", refused
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 5
+
+
+EXTRA_FIELDS = {
+    "checkpoint_mode": 2, "checkpoint_interval": 45, "execution_agency_urn": "iam::agency:dli_flink",
+    "flink_log_config": "rootLogger.level = INFO", "resource_config_version": "v2",
+    "resource_config": {"max_slot": 4, "parallel_number": 2,
+                        "jobmanager_resource_spec": {"cpu": 1, "memory": "4G"},
+                        "taskmanager_resource_spec": {"cpu": 0.5, "memory": "2G"}},
+}
+EXTRA_READ_BACK = dict(EXTRA_FIELDS, checkpoint_mode="at_least_once")
+
+
+def test_create_takes_the_extra_fields_and_tags_which_only_the_control_get_shows(url):
+    tags = [{"key": "team", "value": "fraud"}, {"key": "env", "value": "prod"}]
+    answer = call(url, "POST", CREATE_PATH, dict(EXTRA_FIELDS, name="full-job", tags=tags))
+    assert answer.status_code == 200, answer.text
+    job_id = answer.json()["job"]["job_id"]
+    detail = call(url, "GET", job_path(job_id)).json()["job_detail"]
+    assert dict((name, detail["job_config"][name]) for name in EXTRA_READ_BACK) == EXTRA_READ_BACK
+    assert "tags" not in detail and "tags" not in detail["job_config"] and "_meta" not in detail
+    assert stored(url, job_id)["_meta"]["tags"] == tags
+    # A job created without them has every extra field unset (null), and no tags.
+    bare = call(url, "POST", CREATE_PATH, {"name": "bare-job"}).json()["job"]["job_id"]
+    config = job_config(url, bare)
+    assert all(config[name] is None for name in ("execution_agency_urn", "flink_log_config",
+                                                 "resource_config_version", "resource_config"))
+    assert stored(url, bare)["_meta"]["tags"] == []
+
+
+BAD_EXTRA_VALUES = [
+    {"checkpoint_interval": -5},
+    {"execution_agency_urn": 5},
+    {"flink_log_config": ["rootLogger.level = INFO"]},
+    {"resource_config_version": "v3"},
+    {"resource_config_version": 2},
+    {"resource_config": [{"max_slot": 1}]},
+    {"resource_config": "{\"max_slot\": 1}"},
+    {"resource_config": {"max_slots": 1}},  # not a documented key
+    {"resource_config": {"max_slot": 0}},
+    {"resource_config": {"max_slot": "2"}},
+    {"resource_config": {"parallel_number": 1.5}},
+    {"resource_config": {"parallel_number": True}},
+    {"resource_config": {"jobmanager_resource_spec": "1 cpu 4G"}},
+    {"resource_config": {"jobmanager_resource_spec": {"cpu": 0, "memory": "4G"}}},
+    {"resource_config": {"jobmanager_resource_spec": {"cpu": "1", "memory": "4G"}}},
+    {"resource_config": {"taskmanager_resource_spec": {"cpu": True}}},
+    {"resource_config": {"taskmanager_resource_spec": {"memory": 4}}},
+    {"resource_config": {"taskmanager_resource_spec": {"cpu": 1, "memory": "4G", "gpu": 1}}},
+]
+
+
+@pytest.mark.parametrize("body", BAD_EXTRA_VALUES)
+def test_bad_extra_values_are_refused_by_create_and_update_and_change_nothing(url, body):
+    before = call(url, "GET", job_path(1001)).json()["job_detail"]
+    for method, path, sent in (("PUT", put_path(1001), body), ("POST", CREATE_PATH, dict(body, name="new-job"))):
+        answer = call(url, method, path, sent)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", (method, answer.text)
+    assert call(url, "GET", job_path(1001)).json()["job_detail"] == before
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+
+
+@pytest.mark.parametrize("tags", [
+    {"team": "fraud"},
+    "team=fraud",
+    ["team=fraud"],
+    [{"key": "team"}],
+    [{"value": "fraud"}],
+    [{"key": "team", "value": 1}],
+    [{"key": 1, "value": "fraud"}],
+    [{"key": "team", "value": None}],
+])
+def test_bad_tags_are_refused_and_nothing_is_created(url, tags):
+    answer = call(url, "POST", CREATE_PATH, {"name": "new-job", "tags": tags})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", answer.text
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+
+
+def test_tags_are_create_only_an_update_refuses_them(url):
+    answer = call(url, "PUT", put_path(1001), {"tags": [{"key": "team", "value": "fraud"}]})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert "tags" in answer.json()["error_msg"]
+    assert stored(url, 1001)["_meta"]["tags"] == []
+
+
+def test_an_update_takes_the_extra_fields_and_resource_config_replaces_the_stored_one(url):
+    assert call(url, "PUT", put_path(1003), EXTRA_FIELDS).status_code == 200
+    config = job_config(url, 1003)
+    assert dict((name, config[name]) for name in EXTRA_READ_BACK) == EXTRA_READ_BACK
+    assert call(url, "PUT", put_path(1003), {"resource_config": {"parallel_number": 3}}).status_code == 200
+    config = job_config(url, 1003)
+    assert config["resource_config"] == {"parallel_number": 3}  # the whole object, not merged into the old one
+    assert config["flink_log_config"] == EXTRA_FIELDS["flink_log_config"]  # left out: kept (partial merge)
+    assert call(url, "PUT", put_path(1003), {"resource_config": None}).status_code == 200
+    assert job_config(url, 1003)["resource_config"] is None
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA_FIELDS))
+def test_a_running_job_refuses_the_extra_fields(url, name):
+    answer = call(url, "PUT", put_path(1002), {name: EXTRA_FIELDS[name]})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", answer.text
+    assert "running job cannot change: %s" % name in answer.json()["error_msg"]  # known, but not in place
+    assert job_config(url, 1002).get(name) != EXTRA_READ_BACK[name]
