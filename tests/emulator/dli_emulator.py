@@ -58,8 +58,11 @@ LIST = ("dependency_jars", "dependency_files")
 OBJECT = ("resource_config",)
 UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create takes these and tags
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
+FAILED = ("job_submit_fail", "job_running_exception", "job_cancel_fail")  # a start may follow these
 CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
 RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
+# The failures the control PUT can ask of a job, and the values each takes (null clears it).
+FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails": (True, False, None)}
 # resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
 RESOURCE_CONFIG_KEYS = ("max_slot", "parallel_number", "jobmanager_resource_spec", "taskmanager_resource_spec")
 RESOURCE_SPEC_KEYS = ("cpu", "memory")
@@ -107,7 +110,11 @@ class State:
     def _with_meta(job):
         job = copy.deepcopy(job)
         job.setdefault("job_config", {})
-        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": []}
+        # pending: the status change under way, {"status", "at" (epoch seconds), "status_desc" (None: unchanged),
+        # "started" (start_time set then)}; savepoint_fails ("refuse" | "later") and start_fails (true): failures
+        # the control PUT asks for, kept until cleared with null.
+        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": [],
+                        "savepoint_fails": None, "start_fails": None}
         return job
 
     def next_update_time(self):
@@ -120,9 +127,11 @@ class State:
         if job is None:
             raise ApiError(400, "DLI.16001", "The job does not exist: %s" % job_id)
         pending = job["_meta"]["pending"]
-        if pending and time.time() >= pending[1]:
-            job["status"], job["_meta"]["pending"] = pending[0], None
-            if pending[0] == "job_running":
+        if pending and time.time() >= pending["at"]:
+            job["status"], job["_meta"]["pending"] = pending["status"], None
+            if pending.get("status_desc") is not None:
+                job["status_desc"] = pending["status_desc"]
+            if pending.get("started"):
                 job["start_time"] = now_ms()
         return job
 
@@ -428,6 +437,9 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "jobs" and tail in ("run", "stop") and self.command == "POST":
                 if not isinstance(body.get("job_ids"), list):
                     raise ApiError(400, "DLI.0001", "job_ids must be an array of job ids")
+                flag = "resume_savepoint" if tail == "run" else "trigger_savepoint"
+                if body.get(flag) is not None and not isinstance(body[flag], bool):
+                    raise ApiError(400, "DLI.0001", "%s must be a boolean" % flag)
                 return self._answer(200, [self._run_or_stop(tail, job_id, body) for job_id in body["job_ids"]])
             if kind == "jobs" and tail is None and self.command == "GET":
                 return self._list()
@@ -474,15 +486,33 @@ class Handler(BaseHTTPRequestHandler):
             return {"is_success": False, "message": exc.msg}
         meta, later = job["_meta"], time.time() + self.state.transition_seconds
         if action == "run":
-            if job["status"] in RUNNING:
+            if job["status"] in RUNNING:  # running, submitting, canceling or savepointing
                 return {"is_success": False, "message": "Job %s is already running" % job_id}
-            job["status"], meta["pending"] = "job_submitting", ("job_running", later)
+            job["status"], job["status_desc"] = "job_submitting", ""
+            if meta.get("start_fails"):
+                meta["pending"] = {"status": "job_submit_fail", "at": later,
+                                   "status_desc": "Submitting job %s failed (failure asked of the emulator)" % job_id}
+            else:
+                meta["pending"] = {"status": "job_running", "at": later, "started": True}
             meta["last_run"] = {"resume_savepoint": bool(body.get("resume_savepoint"))}
+            if meta["last_run"]["resume_savepoint"]:  # resumes from the latest savepoint only, if there is one
+                meta["last_run"]["savepoint"] = meta["savepoints"][-1] if meta["savepoints"] else None
             return {"is_success": True, "message": "Job %s is being started" % job_id}
         if job["status"] not in ("job_running", "job_submitting"):
             return {"is_success": False, "message": "Job %s is not running" % job_id}
-        job["status"], meta["pending"] = "job_canceling", ("job_cancel_success", later)
-        if body.get("trigger_savepoint"):
+        savepoint = bool(body.get("trigger_savepoint"))
+        fails = meta.get("savepoint_fails") if savepoint else None
+        if fails == "refuse":
+            return {"is_success": False, "message": "Job %s: the savepoint failed, so the job was not stopped "
+                                                    "(failure asked of the emulator)" % job_id}
+        job["status"], job["status_desc"] = "job_canceling", ""
+        if fails == "later":  # Flink's stop-with-savepoint: a failed savepoint leaves the job running
+            meta["pending"] = {"status": "job_running", "at": later, "started": job.get("start_time") is None,
+                               "status_desc": "Stopping job %s with a savepoint failed: the savepoint failed, the "
+                                              "job keeps running (failure asked of the emulator)" % job_id}
+            return {"is_success": True, "message": "Job %s is being stopped" % job_id}
+        meta["pending"] = {"status": "job_cancel_success", "at": later}
+        if savepoint:
             meta["savepoints"].append("obs://savepoints/%s/%s" % (job_id, now_ms()))
         return {"is_success": True, "message": "Job %s is being stopped" % job_id}
 
@@ -570,11 +600,20 @@ class Handler(BaseHTTPRequestHandler):
                     return self._answer(404, {"error_code": exc.code, "error_msg": exc.msg})
             if match and method == "PUT":
                 job_id = int(match.group(1))
-                job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
                 changes = dict(self.body or {})
+                failures = dict((key, changes.pop(key)) for key in FAILURE_CONTROLS if key in changes)
+                for key, value in failures.items():
+                    if not any(value is choice or value == choice and isinstance(value, str)
+                               for choice in FAILURE_CONTROLS[key]):  # 1 is not true, nor 0 false, here
+                        return self._answer(400, {"error_code": "DLI.0001", "error_msg": "%s must be one of %s" % (
+                            key, ", ".join(json.dumps(choice) for choice in FAILURE_CONTROLS[key]))})
+                job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
+                for key, value in failures.items():
+                    job["_meta"][key] = value or None  # start_fails false clears it, as null does
                 then = changes.pop("then", None)  # [status, seconds]: someone else's stop or start under way
                 if then:
-                    job["_meta"]["pending"] = (then[0], time.time() + float(then[1]))
+                    job["_meta"]["pending"] = {"status": then[0], "at": time.time() + float(then[1]),
+                                               "started": then[0] == "job_running"}
                 job["job_config"].update(changes.pop("job_config", {}) or {})
                 job.update(changes)
                 state.jobs[job_id] = job

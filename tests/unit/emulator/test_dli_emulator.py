@@ -128,7 +128,8 @@ def test_stop_then_run_transitions(url):
     time.sleep(0.3)
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
     stored = requests.get(url + "/_emulator/jobs/1002").json()
-    assert len(stored["_meta"]["savepoints"]) == 1 and stored["_meta"]["last_run"] == {"resume_savepoint": True}
+    assert len(stored["_meta"]["savepoints"]) == 1
+    assert stored["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": stored["_meta"]["savepoints"][0]}
 
 
 def test_iam_token_then_use(url):
@@ -400,3 +401,133 @@ def test_a_running_job_refuses_the_extra_fields(url, name):
     assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", answer.text
     assert "running job cannot change: %s" % name in answer.json()["error_msg"]  # known, but not in place
     assert job_config(url, 1002).get(name) != EXTRA_READ_BACK[name]
+
+
+RUN_PATH = LIST_PATH + "/run"
+STOP_PATH = LIST_PATH + "/stop"
+
+
+def status_of(url, job_id):
+    detail = call(url, "GET", job_path(job_id)).json()["job_detail"]
+    return detail["status"], detail["status_desc"]
+
+
+def control(url, job_id, **changes):
+    answer = requests.put(url + "/_emulator/jobs/%s" % job_id, json=changes)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_a_start_records_the_latest_savepoint_it_resumes_from_or_none(url):
+    # 1003 is stopped and has no savepoint: a resume asks for one, there is none.
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003], "resume_savepoint": True}).json()[0]["is_success"]
+    assert stored(url, 1003)["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": None}
+    # 1002 stopped twice with a savepoint: the start resumes from the second.
+    for _ in range(2):
+        assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+        time.sleep(0.3)
+        assert call(url, "POST", RUN_PATH, {"job_ids": [1002], "resume_savepoint": False}).json()[0]["is_success"]
+        assert stored(url, 1002)["_meta"]["last_run"] == {"resume_savepoint": False}
+        time.sleep(0.3)
+    savepoints = stored(url, 1002)["_meta"]["savepoints"]
+    assert len(savepoints) == 2
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": False}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1002], "resume_savepoint": True}).json()[0]["is_success"]
+    meta = stored(url, 1002)["_meta"]
+    assert meta["savepoints"] == savepoints  # a stop without a savepoint takes none
+    assert meta["last_run"] == {"resume_savepoint": True, "savepoint": savepoints[-1]}
+
+
+@pytest.mark.parametrize("path, flag", [(RUN_PATH, "resume_savepoint"), (STOP_PATH, "trigger_savepoint")])
+def test_the_savepoint_flags_are_booleans(url, path, flag):
+    job_id = 1003 if path == RUN_PATH else 1002
+    answer = call(url, "POST", path, {"job_ids": [job_id], flag: "true"})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert status_of(url, job_id)[0] == ("job_cancel_success" if path == RUN_PATH else "job_running")
+
+
+def test_a_savepoint_that_fails_at_once_refuses_the_stop_and_the_job_keeps_running(url):
+    control(url, 1002, savepoint_fails="refuse")
+    answer = call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True})
+    assert answer.status_code == 200
+    [element] = answer.json()
+    assert element["is_success"] is False and "savepoint failed" in element["message"]
+    assert status_of(url, 1002)[0] == "job_running"
+    assert stored(url, 1002)["_meta"]["savepoints"] == []
+    # Kept until cleared, and only for a stop with a savepoint; never in the public detail.
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"] is False
+    assert "savepoint_fails" not in call(url, "GET", job_path(1002)).text
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": False}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert status_of(url, 1002)[0] == "job_cancel_success"
+
+
+def test_a_savepoint_that_fails_later_leaves_the_job_running_with_a_status_desc(url):
+    control(url, 1002, savepoint_fails="later")
+    start_time = call(url, "GET", job_path(1002)).json()["job_detail"]["start_time"]
+    [element] = call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()
+    assert element["is_success"] is True
+    assert status_of(url, 1002)[0] == "job_canceling"
+    time.sleep(0.3)
+    status, status_desc = status_of(url, 1002)
+    assert status == "job_running" and "savepoint failed" in status_desc
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["start_time"] == start_time  # never stopped
+    assert stored(url, 1002)["_meta"]["savepoints"] == []
+
+
+def test_null_clears_the_savepoint_failure(url):
+    control(url, 1002, savepoint_fails="refuse")
+    assert control(url, 1002, savepoint_fails=None)["_meta"]["savepoint_fails"] is None
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert status_of(url, 1002) == ("job_cancel_success", "")
+    assert len(stored(url, 1002)["_meta"]["savepoints"]) == 1
+
+
+def test_a_start_that_fails_ends_in_job_submit_fail_and_the_job_can_be_started_again(url):
+    control(url, 1003, start_fails=True)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).json()[0]["is_success"] is True
+    assert status_of(url, 1003)[0] == "job_submitting"
+    time.sleep(0.3)
+    status, status_desc = status_of(url, 1003)
+    assert status == "job_submit_fail" and "failed" in status_desc
+    assert "start_fails" not in call(url, "GET", job_path(1003)).text
+    control(url, 1003, start_fails=None)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).json()[0]["is_success"] is True
+    assert status_of(url, 1003) == ("job_submitting", "")  # the old failure's description goes
+    time.sleep(0.3)
+    assert status_of(url, 1003)[0] == "job_running"
+
+
+@pytest.mark.parametrize("status", ["job_submit_fail", "job_running_exception", "job_cancel_fail"])
+def test_a_job_in_a_failed_status_can_be_started(url, status):
+    control(url, 1002, status=status, status_desc="it broke")
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1002]}).json()[0]["is_success"] is True
+    time.sleep(0.3)
+    assert status_of(url, 1002) == ("job_running", "")
+
+
+@pytest.mark.parametrize("status", ["job_running", "job_submitting", "job_canceling", "job_savepointing"])
+def test_a_running_or_stopping_job_cannot_be_started(url, status):
+    control(url, 1002, status=status)
+    [element] = call(url, "POST", RUN_PATH, {"job_ids": [1002]}).json()
+    assert element["is_success"] is False and element["message"]
+    assert status_of(url, 1002)[0] == status
+
+
+def test_start_and_stop_answer_each_job_in_order(url):
+    answer = call(url, "POST", RUN_PATH, {"job_ids": [1003, 1002, 424242]}).json()
+    assert [element["is_success"] for element in answer] == [True, False, False]
+
+
+@pytest.mark.parametrize("changes", [
+    {"savepoint_fails": "sometimes"},
+    {"savepoint_fails": True},
+    {"start_fails": "yes"},
+    {"start_fails": 1},
+])
+def test_the_control_put_refuses_an_unknown_failure(url, changes):
+    answer = requests.put(url + "/_emulator/jobs/1002", json=dict(changes, status="job_init"))
+    assert answer.status_code == 400
+    assert stored(url, 1002)["status"] == "job_running"  # nothing of the call applied
