@@ -57,6 +57,9 @@ BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint", "checkpoin
 LIST = ("dependency_jars", "dependency_files")
 OBJECT = ("resource_config",)
 UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create takes these and tags
+# Every item of the job list has these; show_detail=false adds main_class, update_time and duration,
+# show_detail=true adds entrypoint_args and job_config.
+LIST_KEYS = ("job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time", "start_time")
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
 FAILED = ("job_submit_fail", "job_running_exception", "job_cancel_fail")  # a start may follow these
 CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
@@ -241,6 +244,18 @@ def default_tm_slot_num(config):
     """
     task_manager_cus = (config.get("cu_number") or 2) - (config.get("manager_cu_number") or 1)
     return max(1, (config.get("parallel_number") or 1) * (config.get("tm_cus") or 1) // task_manager_cus)
+
+
+def list_item(job, show_detail):
+    """A job as the list shows it: the common keys, and those of the show_detail form asked for."""
+    item = dict((key, copy.deepcopy(job.get(key))) for key in LIST_KEYS)
+    if show_detail:
+        item.update(entrypoint_args=job.get("entrypoint_args"), job_config=copy.deepcopy(job["job_config"]))
+    else:
+        running = job["status"] == "job_running" and job.get("start_time")
+        item.update(main_class=job.get("main_class"), update_time=job.get("update_time"),
+                    duration=now_ms() - job["start_time"] if running else None)  # ms since the start, while running
+    return item
 
 
 def flatten(job):
@@ -451,7 +466,7 @@ class Handler(BaseHTTPRequestHandler):
                 if job["status"] in RUNNING:
                     raise ApiError(400, "DLI.0007", "A running job cannot be deleted")
                 del self.state.jobs[job["job_id"]]
-                return self._answer(200, {"is_success": True, "message": "Job deleted."})
+                return self._answer(200, {"is_success": "true", "message": "Job deleted."})
             if kind == "flink-jobs" and tail and self.command == "PUT":
                 update_time = apply_update(self.state, self.state.job(tail), body)
                 return self._answer(200, {"is_success": True, "message": "The Flink job is updated successfully.",
@@ -524,14 +539,15 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "DLI.0001", "limit and offset must be integers")
         if not 1 <= limit <= 100:
             raise ApiError(400, "DLI.0001", "limit must be 1 to 100")
+        if offset < 0:
+            raise ApiError(400, "DLI.0001", "offset must be 0 or more")
         jobs = [self.state.job(job_id) for job_id in sorted(self.state.jobs, reverse=query.get("order") != "asc")]
         for key in ("name", "status", "queue_name", "job_type"):
-            if query.get(key):
-                jobs = [job for job in jobs if (query[key] in job[key] if key == "name" else job[key] == query[key])]
-        page = [public(job) for job in jobs[offset:offset + limit]]
-        if query.get("show_detail") != "true":
-            for job in page:
-                job.pop("job_config", None)
+            if query.get(key):  # name: a substring, as the real one may match (the notes leave it open)
+                jobs = [job for job in jobs if (query[key] in (job[key] or "") if key == "name"
+                                                else job[key] == query[key])]
+        show_detail = (query.get("show_detail") or "").lower() == "true"
+        page = [list_item(job, show_detail) for job in jobs[offset:offset + limit]]
         self._answer(200, {"is_success": "true", "message": "Querying of the job list succeeds.",
                            "job_list": {"total_count": len(jobs), "jobs": page}})
 

@@ -531,3 +531,88 @@ def test_the_control_put_refuses_an_unknown_failure(url, changes):
     answer = requests.put(url + "/_emulator/jobs/1002", json=dict(changes, status="job_init"))
     assert answer.status_code == 400
     assert stored(url, 1002)["status"] == "job_running"  # nothing of the call applied
+
+
+def list_jobs(url, **query):
+    path = LIST_PATH + ("?" + "&".join("%s=%s" % item for item in sorted(query.items())) if query else "")
+    request = SdkRequest(method="GET", schema="http", host=url.split("//", 1)[1], resource_path=LIST_PATH,
+                         query_params=sorted(query.items()), header_params={"X-Project-Id": emu.PROJECT_ID}, body=b"")
+    signed = Signer(BasicCredentials(emu.ACCESS_KEY, emu.SECRET_KEY)).sign(request)
+    return requests.get(url + path, headers=signed.header_params)
+
+
+def listed(url, **query):
+    answer = list_jobs(url, **query)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["job_list"]
+
+
+COMMON_ITEM_KEYS = {"job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time",
+                    "start_time"}
+
+
+def test_list_items_have_the_keys_of_their_form_and_no_other(url):
+    brief = listed(url)
+    assert brief["total_count"] == 4 and [job["job_id"] for job in brief["jobs"]] == [1004, 1003, 1002, 1001]
+    for job in brief["jobs"]:
+        assert set(job) == COMMON_ITEM_KEYS | {"main_class", "update_time", "duration"}, job
+    running = dict((job["job_id"], job) for job in brief["jobs"])
+    assert running[1002]["duration"] > 0 and running[1003]["duration"] is None
+    assert running[1001]["main_class"] == "com.example.clickstream.Enrichment"
+    detailed = listed(url, show_detail="true")
+    for job in detailed["jobs"]:
+        assert set(job) == COMMON_ITEM_KEYS | {"entrypoint_args", "job_config"}, job
+    item = dict((job["job_id"], job) for job in detailed["jobs"])[1001]
+    detail = call(url, "GET", job_path(1001)).json()["job_detail"]
+    assert item["job_config"] == detail["job_config"] and item["entrypoint_args"] == detail["entrypoint_args"]
+    assert all(set(job) == COMMON_ITEM_KEYS | {"main_class", "update_time", "duration"}
+               for job in listed(url, show_detail="false")["jobs"])
+
+
+def test_list_filters_and_pages(url):
+    assert [j["job_id"] for j in listed(url, status="job_running")["jobs"]] == [1004, 1002]
+    assert [j["job_id"] for j in listed(url, queue_name="batch_queue")["jobs"]] == [1003]
+    assert [j["job_id"] for j in listed(url, job_type="flink_sql_job")["jobs"]] == [1004]
+    assert [j["job_id"] for j in listed(url, job_type="flink_jar_job", status="job_running")["jobs"]] == [1002]
+    # The name filter matches substrings (the real one may): clients compare names exactly themselves.
+    assert [j["job_id"] for j in listed(url, name="ment")["jobs"]] == [1002, 1001]
+    assert listed(url, name="no-such-job") == {"total_count": 0, "jobs": []}
+    # total_count counts every match; a page holds limit of them from offset.
+    page = listed(url, limit=3, offset=0, order="asc")
+    assert page["total_count"] == 4 and [j["job_id"] for j in page["jobs"]] == [1001, 1002, 1003]
+    page = listed(url, limit=3, offset=3, order="asc")
+    assert page["total_count"] == 4 and [j["job_id"] for j in page["jobs"]] == [1004]
+    assert listed(url, limit=3, offset=4)["jobs"] == []
+
+
+@pytest.mark.parametrize("query", [dict(limit=0), dict(limit="ten"), dict(offset=-1), dict(offset="x")])
+def test_list_refuses_bad_paging(url, query):
+    answer = list_jobs(url, **query)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+
+
+def test_delete_removes_the_job_and_the_log_shows_it(url):
+    answer = call(url, "DELETE", job_path(1003))
+    assert answer.status_code == 200 and answer.json()["is_success"] == "true"
+    missing = call(url, "GET", job_path(1003))
+    assert missing.status_code == 400 and missing.json()["error_code"] == "DLI.16001"
+    assert listed(url)["total_count"] == 3
+    again = call(url, "DELETE", job_path(1003))
+    assert again.status_code == 400 and again.json()["error_code"] == "DLI.16001"
+    deletes = [(e["method"], e["path"], e["status"]) for e in requests.get(url + "/_emulator/requests").json()
+               if e["method"] == "DELETE"]
+    assert deletes == [("DELETE", job_path(1003), 200), ("DELETE", job_path(1003), 400)]
+
+
+@pytest.mark.parametrize("status", ["job_running", "job_submitting", "job_canceling", "job_savepointing"])
+def test_a_running_or_stopping_job_cannot_be_deleted(url, status):
+    control(url, 1002, status=status)
+    answer = call(url, "DELETE", job_path(1002))
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0007"
+    assert stored(url, 1002)["status"] == status
+
+
+def test_a_job_in_a_failed_status_can_be_deleted(url):
+    control(url, 1002, status="job_submit_fail")
+    assert call(url, "DELETE", job_path(1002)).status_code == 200
+    assert requests.get(url + "/_emulator/jobs/1002").status_code == 404
