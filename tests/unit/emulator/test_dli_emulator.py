@@ -616,3 +616,61 @@ def test_a_job_in_a_failed_status_can_be_deleted(url):
     control(url, 1002, status="job_submit_fail")
     assert call(url, "DELETE", job_path(1002)).status_code == 200
     assert requests.get(url + "/_emulator/jobs/1002").status_code == 404
+
+
+def log_statuses(url):
+    return [(entry["method"], entry["status"]) for entry in requests.get(url + "/_emulator/requests").json()]
+
+
+def test_a_lost_create_answer_still_creates_the_job(url):
+    fault(url, method="POST", path_contains="/streaming/flink-jobs", lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "POST", CREATE_PATH, {"name": "lost-answer", "tags": [{"key": "k", "value": "v"}]})
+    job = stored(url, 1005)
+    assert job["name"] == "lost-answer" and job["status"] == "job_init" and job["_meta"]["tags"] == [
+        {"key": "k", "value": "v"}]
+    assert [j["name"] for j in listed(url, name="lost-answer")["jobs"]] == ["lost-answer"]
+    assert log_statuses(url)[0] == ("POST", 200)
+
+
+def test_a_lost_delete_answer_still_deletes_the_job(url):
+    fault(url, method="DELETE", path_contains="/streaming/jobs/", lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "DELETE", job_path(1003))
+    assert call(url, "GET", job_path(1003)).json()["error_code"] == "DLI.16001"
+    assert log_statuses(url) == [("DELETE", 200), ("GET", 400)]
+
+
+@pytest.mark.parametrize("path, job_id, body, status", [
+    (RUN_PATH, 1003, {"resume_savepoint": True}, "job_submitting"),
+    (STOP_PATH, 1002, {"trigger_savepoint": True}, "job_canceling"),
+])
+def test_a_lost_start_or_stop_answer_still_takes_effect(url, path, job_id, body, status):
+    fault(url, method="POST", path_contains=path.rsplit("/", 1)[1], lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "POST", path, dict(body, job_ids=[job_id]))
+    assert status_of(url, job_id)[0] == status
+    meta = stored(url, job_id)["_meta"]
+    if path == STOP_PATH:
+        assert len(meta["savepoints"]) == 1
+    else:
+        assert meta["last_run"] == {"resume_savepoint": True, "savepoint": None}
+
+
+@pytest.mark.parametrize("status, code", [(500, "DLI.0999"), (503, "DLI.0999"), (429, "APIGW.0308")])
+def test_a_status_fault_on_the_list(url, status, code):
+    fault(url, method="GET", path_contains="/streaming/jobs", status=status, retry_after=1)
+    answer = list_jobs(url, limit=2)
+    assert answer.status_code == status and answer.json()["error_code"] == code
+    assert answer.headers["Retry-After"] == "1"
+    assert listed(url, limit=2)["total_count"] == 4  # one call only: the next list is answered
+    assert log_statuses(url) == [("GET", status), ("GET", 200)]
+
+
+def test_a_fault_on_create_leaves_the_list_and_other_calls_alone(url):
+    fault(url, method="POST", path_contains="/streaming/flink-jobs", status=500)
+    assert listed(url)["total_count"] == 4  # a GET is not a POST
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).status_code == 200  # not that path
+    answer = call(url, "POST", CREATE_PATH, {"name": "refused"})
+    assert answer.status_code == 500
+    assert listed(url)["total_count"] == 4  # nothing created
