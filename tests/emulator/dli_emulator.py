@@ -49,13 +49,26 @@ RUNNING = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
 HOT = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path", "obs_bucket")
 TOP = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
 STR = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type", "obs_bucket", "smn_topic",
-       "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config")
+       "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config",
+       "execution_agency_urn", "flink_log_config", "resource_config_version")
 INT = ("cu_number", "manager_cu_number", "parallel_number", "tm_cus", "tm_slot_num", "resume_max_num",
        "checkpoint_mode", "checkpoint_interval")
 BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint", "checkpoint_enabled")
 LIST = ("dependency_jars", "dependency_files")
+OBJECT = ("resource_config",)
+UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create takes these and tags
+# Every item of the job list has these; show_detail=false adds main_class, update_time and duration,
+# show_detail=true adds entrypoint_args and job_config.
+LIST_KEYS = ("job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time", "start_time")
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
+FAILED = ("job_submit_fail", "job_running_exception", "job_cancel_fail")  # a start may follow these
 CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
+RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
+# The failures the control PUT can ask of a job, and the values each takes (null clears it).
+FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails": (True, False, None)}
+# resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
+RESOURCE_CONFIG_KEYS = ("max_slot", "parallel_number", "jobmanager_resource_spec", "taskmanager_resource_spec")
+RESOURCE_SPEC_KEYS = ("cpu", "memory")
 
 
 class ApiError(Exception):
@@ -100,7 +113,11 @@ class State:
     def _with_meta(job):
         job = copy.deepcopy(job)
         job.setdefault("job_config", {})
-        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None}
+        # pending: the status change under way, {"status", "at" (epoch seconds), "status_desc" (None: unchanged),
+        # "started" (start_time set then)}; savepoint_fails ("refuse" | "later") and start_fails (true): failures
+        # the control PUT asks for, kept until cleared with null.
+        job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": [],
+                        "savepoint_fails": None, "start_fails": None}
         return job
 
     def next_update_time(self):
@@ -113,9 +130,11 @@ class State:
         if job is None:
             raise ApiError(400, "DLI.16001", "The job does not exist: %s" % job_id)
         pending = job["_meta"]["pending"]
-        if pending and time.time() >= pending[1]:
-            job["status"], job["_meta"]["pending"] = pending[0], None
-            if pending[0] == "job_running":
+        if pending and time.time() >= pending["at"]:
+            job["status"], job["_meta"]["pending"] = pending["status"], None
+            if pending.get("status_desc") is not None:
+                job["status_desc"] = pending["status_desc"]
+            if pending.get("started"):
                 job["start_time"] = now_ms()
         return job
 
@@ -135,10 +154,49 @@ def public(job):
     return dict((k, v) for k, v in copy.deepcopy(job).items() if k != "_meta")
 
 
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_resource_config(value):
+    """{max_slot, parallel_number, jobmanager_resource_spec: {cpu, memory}, taskmanager_resource_spec: {cpu, memory}}."""
+    unknown = sorted(set(value) - set(RESOURCE_CONFIG_KEYS))
+    if unknown:
+        raise ApiError(400, "DLI.0001", "Unknown parameter in resource_config: %s" % ", ".join(unknown))
+    for key in ("max_slot", "parallel_number"):
+        if value.get(key) is not None and (not is_int(value[key]) or value[key] < 1):
+            raise ApiError(400, "DLI.0001", "resource_config.%s must be an integer of at least 1" % key)
+    for key in ("jobmanager_resource_spec", "taskmanager_resource_spec"):
+        spec = value.get(key)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            raise ApiError(400, "DLI.0001", "resource_config.%s must be an object" % key)
+        unknown = sorted(set(spec) - set(RESOURCE_SPEC_KEYS))
+        if unknown:
+            raise ApiError(400, "DLI.0001", "Unknown parameter in resource_config.%s: %s" % (key, ", ".join(unknown)))
+        cpu, memory = spec.get("cpu"), spec.get("memory")
+        if cpu is not None and (isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or not cpu > 0):
+            raise ApiError(400, "DLI.0001", "resource_config.%s.cpu must be a number greater than 0" % key)
+        if memory is not None and not isinstance(memory, str):
+            raise ApiError(400, "DLI.0001", "resource_config.%s.memory must be a string such as 4G" % key)
+
+
+def check_tags(value):
+    """Create only: a list of {key, value} objects with string keys and values."""
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(
+            isinstance(tag, dict) and isinstance(tag.get("key"), str) and isinstance(tag.get("value"), str)
+            for tag in value):
+        raise ApiError(400, "DLI.0001", "tags must be an array of {key, value} objects with string keys and values")
+
+
 def check_value(name, value):
     if value is None:
         return
-    kind = (str if name in STR else bool if name in BOOL else list if name in LIST else int)
+    kind = (str if name in STR else bool if name in BOOL else list if name in LIST else dict if name in OBJECT
+            else int)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)) or \
             kind is not int and not isinstance(value, kind):
         raise ApiError(400, "DLI.0001", "%s must be of type %s" % (name, kind.__name__))
@@ -150,6 +208,10 @@ def check_value(name, value):
         raise ApiError(400, "DLI.0001", "%s must be at least 1" % name)
     if name == "resume_max_num" and not (value == -1 or value > 0):
         raise ApiError(400, "DLI.0001", "resume_max_num must be -1 or greater than 0")
+    if name == "resource_config_version" and value not in RESOURCE_CONFIG_VERSIONS:
+        raise ApiError(400, "DLI.0001", "resource_config_version must be v1 or v2")
+    if name == "resource_config":
+        check_resource_config(value)
     if name == "feature" and value not in ("basic", "custom"):
         raise ApiError(400, "DLI.0001", "feature must be basic or custom")
     if name == "job_type" and value != "flink_jar_job":
@@ -184,6 +246,18 @@ def default_tm_slot_num(config):
     return max(1, (config.get("parallel_number") or 1) * (config.get("tm_cus") or 1) // task_manager_cus)
 
 
+def list_item(job, show_detail):
+    """A job as the list shows it: the common keys, and those of the show_detail form asked for."""
+    item = dict((key, copy.deepcopy(job.get(key))) for key in LIST_KEYS)
+    if show_detail:
+        item.update(entrypoint_args=job.get("entrypoint_args"), job_config=copy.deepcopy(job["job_config"]))
+    else:
+        running = job["status"] == "job_running" and job.get("start_time")
+        item.update(main_class=job.get("main_class"), update_time=job.get("update_time"),
+                    duration=now_ms() - job["start_time"] if running else None)  # ms since the start, while running
+    return item
+
+
 def flatten(job):
     flat = dict((k, job.get(k)) for k in TOP)
     flat.update(job["job_config"])
@@ -194,7 +268,7 @@ def apply_update(state, job, body):
     if job["job_type"] != "flink_jar_job":
         raise ApiError(400, "DLI.0007", "Only Flink Jar jobs can be updated here")
     for name, value in body.items():
-        if name not in STR + INT + BOOL + LIST:
+        if name not in UPDATE_FIELDS:  # tags among them: create only
             raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
         check_value(name, value)
     if job["status"] in RUNNING:
@@ -209,6 +283,7 @@ def apply_update(state, job, body):
     for name, value in body.items():
         if name == "checkpoint_mode" and value is not None:
             value = CHECKPOINT_MODES[value]
+        value = copy.deepcopy(value)  # resource_config, like a list, replaces the stored value as a whole
         (job if name in TOP else job["job_config"])[name] = value
     job["update_time"] = state.next_update_time()
     return job["update_time"]
@@ -377,6 +452,9 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "jobs" and tail in ("run", "stop") and self.command == "POST":
                 if not isinstance(body.get("job_ids"), list):
                     raise ApiError(400, "DLI.0001", "job_ids must be an array of job ids")
+                flag = "resume_savepoint" if tail == "run" else "trigger_savepoint"
+                if body.get(flag) is not None and not isinstance(body[flag], bool):
+                    raise ApiError(400, "DLI.0001", "%s must be a boolean" % flag)
                 return self._answer(200, [self._run_or_stop(tail, job_id, body) for job_id in body["job_ids"]])
             if kind == "jobs" and tail is None and self.command == "GET":
                 return self._list()
@@ -388,7 +466,7 @@ class Handler(BaseHTTPRequestHandler):
                 if job["status"] in RUNNING:
                     raise ApiError(400, "DLI.0007", "A running job cannot be deleted")
                 del self.state.jobs[job["job_id"]]
-                return self._answer(200, {"is_success": True, "message": "Job deleted."})
+                return self._answer(200, {"is_success": "true", "message": "Job deleted."})
             if kind == "flink-jobs" and tail and self.command == "PUT":
                 update_time = apply_update(self.state, self.state.job(tail), body)
                 return self._answer(200, {"is_success": True, "message": "The Flink job is updated successfully.",
@@ -423,15 +501,33 @@ class Handler(BaseHTTPRequestHandler):
             return {"is_success": False, "message": exc.msg}
         meta, later = job["_meta"], time.time() + self.state.transition_seconds
         if action == "run":
-            if job["status"] in RUNNING:
+            if job["status"] in RUNNING:  # running, submitting, canceling or savepointing
                 return {"is_success": False, "message": "Job %s is already running" % job_id}
-            job["status"], meta["pending"] = "job_submitting", ("job_running", later)
+            job["status"], job["status_desc"] = "job_submitting", ""
+            if meta.get("start_fails"):
+                meta["pending"] = {"status": "job_submit_fail", "at": later,
+                                   "status_desc": "Submitting job %s failed (failure asked of the emulator)" % job_id}
+            else:
+                meta["pending"] = {"status": "job_running", "at": later, "started": True}
             meta["last_run"] = {"resume_savepoint": bool(body.get("resume_savepoint"))}
+            if meta["last_run"]["resume_savepoint"]:  # resumes from the latest savepoint only, if there is one
+                meta["last_run"]["savepoint"] = meta["savepoints"][-1] if meta["savepoints"] else None
             return {"is_success": True, "message": "Job %s is being started" % job_id}
         if job["status"] not in ("job_running", "job_submitting"):
             return {"is_success": False, "message": "Job %s is not running" % job_id}
-        job["status"], meta["pending"] = "job_canceling", ("job_cancel_success", later)
-        if body.get("trigger_savepoint"):
+        savepoint = bool(body.get("trigger_savepoint"))
+        fails = meta.get("savepoint_fails") if savepoint else None
+        if fails == "refuse":
+            return {"is_success": False, "message": "Job %s: the savepoint failed, so the job was not stopped "
+                                                    "(failure asked of the emulator)" % job_id}
+        job["status"], job["status_desc"] = "job_canceling", ""
+        if fails == "later":  # Flink's stop-with-savepoint: a failed savepoint leaves the job running
+            meta["pending"] = {"status": "job_running", "at": later, "started": job.get("start_time") is None,
+                               "status_desc": "Stopping job %s with a savepoint failed: the savepoint failed, the "
+                                              "job keeps running (failure asked of the emulator)" % job_id}
+            return {"is_success": True, "message": "Job %s is being stopped" % job_id}
+        meta["pending"] = {"status": "job_cancel_success", "at": later}
+        if savepoint:
             meta["savepoints"].append("obs://savepoints/%s/%s" % (job_id, now_ms()))
         return {"is_success": True, "message": "Job %s is being stopped" % job_id}
 
@@ -443,27 +539,31 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "DLI.0001", "limit and offset must be integers")
         if not 1 <= limit <= 100:
             raise ApiError(400, "DLI.0001", "limit must be 1 to 100")
+        if offset < 0:
+            raise ApiError(400, "DLI.0001", "offset must be 0 or more")
         jobs = [self.state.job(job_id) for job_id in sorted(self.state.jobs, reverse=query.get("order") != "asc")]
         for key in ("name", "status", "queue_name", "job_type"):
-            if query.get(key):
-                jobs = [job for job in jobs if (query[key] in job[key] if key == "name" else job[key] == query[key])]
-        page = [public(job) for job in jobs[offset:offset + limit]]
-        if query.get("show_detail") != "true":
-            for job in page:
-                job.pop("job_config", None)
+            if query.get(key):  # name: a substring, as the real one may match (the notes leave it open)
+                jobs = [job for job in jobs if (query[key] in (job[key] or "") if key == "name"
+                                                else job[key] == query[key])]
+        show_detail = (query.get("show_detail") or "").lower() == "true"
+        page = [list_item(job, show_detail) for job in jobs[offset:offset + limit]]
         self._answer(200, {"is_success": "true", "message": "Querying of the job list succeeds.",
                            "job_list": {"total_count": len(jobs), "jobs": page}})
 
     def _create(self, body):
-        if not body.get("name") or not body.get("queue_name"):
-            raise ApiError(400, "DLI.0001", "name and queue_name are required")
+        if not body.get("name"):  # the only field the API requires
+            raise ApiError(400, "DLI.0001", "name is required")
+        body = dict(body)
+        tags = body.pop("tags", None)  # create only: an update refuses it as an unknown parameter
+        check_tags(tags)
         job_id = max(list(self.state.jobs) + [1000]) + 1
         created = now_ms()
-        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": "",
+        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": None,
                                 "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
                                 "main_class": None, "entrypoint_args": None, "create_time": created,
                                 "update_time": created, "start_time": None,
-                                "job_config": dict((k, None) for k in STR + INT + BOOL + LIST if k not in TOP)})
+                                "job_config": dict((k, None) for k in UPDATE_FIELDS if k not in TOP)})
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
                                  feature="basic", checkpoint_enabled=False, checkpoint_mode="exactly_once",
@@ -474,10 +574,10 @@ class Handler(BaseHTTPRequestHandler):
         # so a server-filled value never turns into a change the user did not ask for.
         if job["job_config"]["tm_slot_num"] is None:
             job["job_config"]["tm_slot_num"] = default_tm_slot_num(job["job_config"])
+        job["_meta"]["tags"] = copy.deepcopy(tags or [])  # not in the detail answer: the control GET shows them
         self.state.jobs[job_id] = job
-        self._answer(200, {"is_success": True, "message": "A Flink job is created.",
-                           "job": {"job_id": job_id, "status_code": 0, "status_name": "job_init",
-                                   "create_time": created}})
+        self._answer(200, {"is_success": "true", "message": "A Flink job is created.",
+                           "job": {"job_id": job_id, "status_name": "job_init", "status_desc": ""}})
 
     # -- control ---------------------------------------------------------------------------
     def _control(self):
@@ -516,11 +616,20 @@ class Handler(BaseHTTPRequestHandler):
                     return self._answer(404, {"error_code": exc.code, "error_msg": exc.msg})
             if match and method == "PUT":
                 job_id = int(match.group(1))
-                job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
                 changes = dict(self.body or {})
+                failures = dict((key, changes.pop(key)) for key in FAILURE_CONTROLS if key in changes)
+                for key, value in failures.items():
+                    if not any(value is choice or value == choice and isinstance(value, str)
+                               for choice in FAILURE_CONTROLS[key]):  # 1 is not true, nor 0 false, here
+                        return self._answer(400, {"error_code": "DLI.0001", "error_msg": "%s must be one of %s" % (
+                            key, ", ".join(json.dumps(choice) for choice in FAILURE_CONTROLS[key]))})
+                job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
+                for key, value in failures.items():
+                    job["_meta"][key] = value or None  # start_fails false clears it, as null does
                 then = changes.pop("then", None)  # [status, seconds]: someone else's stop or start under way
                 if then:
-                    job["_meta"]["pending"] = (then[0], time.time() + float(then[1]))
+                    job["_meta"]["pending"] = {"status": then[0], "at": time.time() + float(then[1]),
+                                               "started": then[0] == "job_running"}
                 job["job_config"].update(changes.pop("job_config", {}) or {})
                 job.update(changes)
                 state.jobs[job_id] = job

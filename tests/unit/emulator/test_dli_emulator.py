@@ -128,7 +128,8 @@ def test_stop_then_run_transitions(url):
     time.sleep(0.3)
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
     stored = requests.get(url + "/_emulator/jobs/1002").json()
-    assert len(stored["_meta"]["savepoints"]) == 1 and stored["_meta"]["last_run"] == {"resume_savepoint": True}
+    assert len(stored["_meta"]["savepoints"]) == 1
+    assert stored["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": stored["_meta"]["savepoints"][0]}
 
 
 def test_iam_token_then_use(url):
@@ -279,3 +280,397 @@ def test_a_control_put_can_start_someone_elses_stop(url):
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_canceling"
     time.sleep(0.3)
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_cancel_success"
+
+
+def stored(url, job_id):
+    """The job as the emulator stores it, its _meta included (the control GET)."""
+    return requests.get(url + "/_emulator/jobs/%s" % job_id).json()
+
+
+def test_create_needs_only_a_name_and_answers_as_the_notes_show(url):
+    answer = call(url, "POST", CREATE_PATH, {"name": "only-a-name"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["is_success"] == "true"
+    assert body["job"] == {"job_id": 1005, "status_name": "job_init", "status_desc": ""}
+    detail = call(url, "GET", job_path(1005)).json()["job_detail"]
+    assert (detail["name"], detail["status"], detail["queue_name"]) == ("only-a-name", "job_init", None)
+    for refused in ({}, {"name": ""}, {"queue_name": "q"}):
+        answer = call(url, "POST", CREATE_PATH, refused)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", refused
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 5
+
+
+EXTRA_FIELDS = {
+    "checkpoint_mode": 2, "checkpoint_interval": 45, "execution_agency_urn": "iam::agency:dli_flink",
+    "flink_log_config": "rootLogger.level = INFO", "resource_config_version": "v2",
+    "resource_config": {"max_slot": 4, "parallel_number": 2,
+                        "jobmanager_resource_spec": {"cpu": 1, "memory": "4G"},
+                        "taskmanager_resource_spec": {"cpu": 0.5, "memory": "2G"}},
+}
+EXTRA_READ_BACK = dict(EXTRA_FIELDS, checkpoint_mode="at_least_once")
+
+
+def test_create_takes_the_extra_fields_and_tags_which_only_the_control_get_shows(url):
+    tags = [{"key": "team", "value": "fraud"}, {"key": "env", "value": "prod"}]
+    answer = call(url, "POST", CREATE_PATH, dict(EXTRA_FIELDS, name="full-job", tags=tags))
+    assert answer.status_code == 200, answer.text
+    job_id = answer.json()["job"]["job_id"]
+    detail = call(url, "GET", job_path(job_id)).json()["job_detail"]
+    assert dict((name, detail["job_config"][name]) for name in EXTRA_READ_BACK) == EXTRA_READ_BACK
+    assert "tags" not in detail and "tags" not in detail["job_config"] and "_meta" not in detail
+    assert stored(url, job_id)["_meta"]["tags"] == tags
+    # A job created without them has every extra field unset (null), and no tags.
+    bare = call(url, "POST", CREATE_PATH, {"name": "bare-job"}).json()["job"]["job_id"]
+    config = job_config(url, bare)
+    assert all(config[name] is None for name in ("execution_agency_urn", "flink_log_config",
+                                                 "resource_config_version", "resource_config"))
+    assert stored(url, bare)["_meta"]["tags"] == []
+
+
+BAD_EXTRA_VALUES = [
+    {"checkpoint_interval": -5},
+    {"execution_agency_urn": 5},
+    {"flink_log_config": ["rootLogger.level = INFO"]},
+    {"resource_config_version": "v3"},
+    {"resource_config_version": 2},
+    {"resource_config": [{"max_slot": 1}]},
+    {"resource_config": "{\"max_slot\": 1}"},
+    {"resource_config": {"max_slots": 1}},  # not a documented key
+    {"resource_config": {"max_slot": 0}},
+    {"resource_config": {"max_slot": "2"}},
+    {"resource_config": {"parallel_number": 1.5}},
+    {"resource_config": {"parallel_number": True}},
+    {"resource_config": {"jobmanager_resource_spec": "1 cpu 4G"}},
+    {"resource_config": {"jobmanager_resource_spec": {"cpu": 0, "memory": "4G"}}},
+    {"resource_config": {"jobmanager_resource_spec": {"cpu": "1", "memory": "4G"}}},
+    {"resource_config": {"taskmanager_resource_spec": {"cpu": True}}},
+    {"resource_config": {"taskmanager_resource_spec": {"memory": 4}}},
+    {"resource_config": {"taskmanager_resource_spec": {"cpu": 1, "memory": "4G", "gpu": 1}}},
+]
+
+
+@pytest.mark.parametrize("body", BAD_EXTRA_VALUES)
+def test_bad_extra_values_are_refused_by_create_and_update_and_change_nothing(url, body):
+    before = call(url, "GET", job_path(1001)).json()["job_detail"]
+    for method, path, sent in (("PUT", put_path(1001), body), ("POST", CREATE_PATH, dict(body, name="new-job"))):
+        answer = call(url, method, path, sent)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", (method, answer.text)
+    assert call(url, "GET", job_path(1001)).json()["job_detail"] == before
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+
+
+@pytest.mark.parametrize("tags", [
+    {"team": "fraud"},
+    "team=fraud",
+    ["team=fraud"],
+    [{"key": "team"}],
+    [{"value": "fraud"}],
+    [{"key": "team", "value": 1}],
+    [{"key": 1, "value": "fraud"}],
+    [{"key": "team", "value": None}],
+])
+def test_bad_tags_are_refused_and_nothing_is_created(url, tags):
+    answer = call(url, "POST", CREATE_PATH, {"name": "new-job", "tags": tags})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", answer.text
+    assert call(url, "GET", LIST_PATH).json()["job_list"]["total_count"] == 4
+
+
+def test_tags_are_create_only_an_update_refuses_them(url):
+    answer = call(url, "PUT", put_path(1001), {"tags": [{"key": "team", "value": "fraud"}]})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert "tags" in answer.json()["error_msg"]
+    assert stored(url, 1001)["_meta"]["tags"] == []
+
+
+def test_an_update_takes_the_extra_fields_and_resource_config_replaces_the_stored_one(url):
+    assert call(url, "PUT", put_path(1003), EXTRA_FIELDS).status_code == 200
+    config = job_config(url, 1003)
+    assert dict((name, config[name]) for name in EXTRA_READ_BACK) == EXTRA_READ_BACK
+    assert call(url, "PUT", put_path(1003), {"resource_config": {"parallel_number": 3}}).status_code == 200
+    config = job_config(url, 1003)
+    assert config["resource_config"] == {"parallel_number": 3}  # the whole object, not merged into the old one
+    assert config["flink_log_config"] == EXTRA_FIELDS["flink_log_config"]  # left out: kept (partial merge)
+    assert call(url, "PUT", put_path(1003), {"resource_config": None}).status_code == 200
+    assert job_config(url, 1003)["resource_config"] is None
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA_FIELDS))
+def test_a_running_job_refuses_the_extra_fields(url, name):
+    answer = call(url, "PUT", put_path(1002), {name: EXTRA_FIELDS[name]})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", answer.text
+    assert "running job cannot change: %s" % name in answer.json()["error_msg"]  # known, but not in place
+    assert job_config(url, 1002).get(name) != EXTRA_READ_BACK[name]
+
+
+RUN_PATH = LIST_PATH + "/run"
+STOP_PATH = LIST_PATH + "/stop"
+
+
+def status_of(url, job_id):
+    detail = call(url, "GET", job_path(job_id)).json()["job_detail"]
+    return detail["status"], detail["status_desc"]
+
+
+def control(url, job_id, **changes):
+    answer = requests.put(url + "/_emulator/jobs/%s" % job_id, json=changes)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_a_start_records_the_latest_savepoint_it_resumes_from_or_none(url):
+    # 1003 is stopped and has no savepoint: a resume asks for one, there is none.
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003], "resume_savepoint": True}).json()[0]["is_success"]
+    assert stored(url, 1003)["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": None}
+    # 1002 stopped twice with a savepoint: the start resumes from the second.
+    for _ in range(2):
+        assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+        time.sleep(0.3)
+        assert call(url, "POST", RUN_PATH, {"job_ids": [1002], "resume_savepoint": False}).json()[0]["is_success"]
+        assert stored(url, 1002)["_meta"]["last_run"] == {"resume_savepoint": False}
+        time.sleep(0.3)
+    savepoints = stored(url, 1002)["_meta"]["savepoints"]
+    assert len(savepoints) == 2
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": False}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1002], "resume_savepoint": True}).json()[0]["is_success"]
+    meta = stored(url, 1002)["_meta"]
+    assert meta["savepoints"] == savepoints  # a stop without a savepoint takes none
+    assert meta["last_run"] == {"resume_savepoint": True, "savepoint": savepoints[-1]}
+
+
+@pytest.mark.parametrize("path, flag", [(RUN_PATH, "resume_savepoint"), (STOP_PATH, "trigger_savepoint")])
+def test_the_savepoint_flags_are_booleans(url, path, flag):
+    job_id = 1003 if path == RUN_PATH else 1002
+    answer = call(url, "POST", path, {"job_ids": [job_id], flag: "true"})
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+    assert status_of(url, job_id)[0] == ("job_cancel_success" if path == RUN_PATH else "job_running")
+
+
+def test_a_savepoint_that_fails_at_once_refuses_the_stop_and_the_job_keeps_running(url):
+    control(url, 1002, savepoint_fails="refuse")
+    answer = call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True})
+    assert answer.status_code == 200
+    [element] = answer.json()
+    assert element["is_success"] is False and "savepoint failed" in element["message"]
+    assert status_of(url, 1002)[0] == "job_running"
+    assert stored(url, 1002)["_meta"]["savepoints"] == []
+    # Kept until cleared, and only for a stop with a savepoint; never in the public detail.
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"] is False
+    assert "savepoint_fails" not in call(url, "GET", job_path(1002)).text
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": False}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert status_of(url, 1002)[0] == "job_cancel_success"
+
+
+def test_a_savepoint_that_fails_later_leaves_the_job_running_with_a_status_desc(url):
+    control(url, 1002, savepoint_fails="later")
+    start_time = call(url, "GET", job_path(1002)).json()["job_detail"]["start_time"]
+    [element] = call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()
+    assert element["is_success"] is True
+    assert status_of(url, 1002)[0] == "job_canceling"
+    time.sleep(0.3)
+    status, status_desc = status_of(url, 1002)
+    assert status == "job_running" and "savepoint failed" in status_desc
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["start_time"] == start_time  # never stopped
+    assert stored(url, 1002)["_meta"]["savepoints"] == []
+
+
+def test_null_clears_the_savepoint_failure(url):
+    control(url, 1002, savepoint_fails="refuse")
+    assert control(url, 1002, savepoint_fails=None)["_meta"]["savepoint_fails"] is None
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+    time.sleep(0.3)
+    assert status_of(url, 1002) == ("job_cancel_success", "")
+    assert len(stored(url, 1002)["_meta"]["savepoints"]) == 1
+
+
+def test_a_start_that_fails_ends_in_job_submit_fail_and_the_job_can_be_started_again(url):
+    control(url, 1003, start_fails=True)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).json()[0]["is_success"] is True
+    assert status_of(url, 1003)[0] == "job_submitting"
+    time.sleep(0.3)
+    status, status_desc = status_of(url, 1003)
+    assert status == "job_submit_fail" and "failed" in status_desc
+    assert "start_fails" not in call(url, "GET", job_path(1003)).text
+    control(url, 1003, start_fails=None)
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).json()[0]["is_success"] is True
+    assert status_of(url, 1003) == ("job_submitting", "")  # the old failure's description goes
+    time.sleep(0.3)
+    assert status_of(url, 1003)[0] == "job_running"
+
+
+@pytest.mark.parametrize("status", ["job_submit_fail", "job_running_exception", "job_cancel_fail"])
+def test_a_job_in_a_failed_status_can_be_started(url, status):
+    control(url, 1002, status=status, status_desc="it broke")
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1002]}).json()[0]["is_success"] is True
+    time.sleep(0.3)
+    assert status_of(url, 1002) == ("job_running", "")
+
+
+@pytest.mark.parametrize("status", ["job_running", "job_submitting", "job_canceling", "job_savepointing"])
+def test_a_running_or_stopping_job_cannot_be_started(url, status):
+    control(url, 1002, status=status)
+    [element] = call(url, "POST", RUN_PATH, {"job_ids": [1002]}).json()
+    assert element["is_success"] is False and element["message"]
+    assert status_of(url, 1002)[0] == status
+
+
+def test_start_and_stop_answer_each_job_in_order(url):
+    answer = call(url, "POST", RUN_PATH, {"job_ids": [1003, 1002, 424242]}).json()
+    assert [element["is_success"] for element in answer] == [True, False, False]
+
+
+@pytest.mark.parametrize("changes", [
+    {"savepoint_fails": "sometimes"},
+    {"savepoint_fails": True},
+    {"start_fails": "yes"},
+    {"start_fails": 1},
+])
+def test_the_control_put_refuses_an_unknown_failure(url, changes):
+    answer = requests.put(url + "/_emulator/jobs/1002", json=dict(changes, status="job_init"))
+    assert answer.status_code == 400
+    assert stored(url, 1002)["status"] == "job_running"  # nothing of the call applied
+
+
+def list_jobs(url, **query):
+    path = LIST_PATH + ("?" + "&".join("%s=%s" % item for item in sorted(query.items())) if query else "")
+    request = SdkRequest(method="GET", schema="http", host=url.split("//", 1)[1], resource_path=LIST_PATH,
+                         query_params=sorted(query.items()), header_params={"X-Project-Id": emu.PROJECT_ID}, body=b"")
+    signed = Signer(BasicCredentials(emu.ACCESS_KEY, emu.SECRET_KEY)).sign(request)
+    return requests.get(url + path, headers=signed.header_params)
+
+
+def listed(url, **query):
+    answer = list_jobs(url, **query)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["job_list"]
+
+
+COMMON_ITEM_KEYS = {"job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time",
+                    "start_time"}
+
+
+def test_list_items_have_the_keys_of_their_form_and_no_other(url):
+    brief = listed(url)
+    assert brief["total_count"] == 4 and [job["job_id"] for job in brief["jobs"]] == [1004, 1003, 1002, 1001]
+    for job in brief["jobs"]:
+        assert set(job) == COMMON_ITEM_KEYS | {"main_class", "update_time", "duration"}, job
+    running = dict((job["job_id"], job) for job in brief["jobs"])
+    assert running[1002]["duration"] > 0 and running[1003]["duration"] is None
+    assert running[1001]["main_class"] == "com.example.clickstream.Enrichment"
+    detailed = listed(url, show_detail="true")
+    for job in detailed["jobs"]:
+        assert set(job) == COMMON_ITEM_KEYS | {"entrypoint_args", "job_config"}, job
+    item = dict((job["job_id"], job) for job in detailed["jobs"])[1001]
+    detail = call(url, "GET", job_path(1001)).json()["job_detail"]
+    assert item["job_config"] == detail["job_config"] and item["entrypoint_args"] == detail["entrypoint_args"]
+    assert all(set(job) == COMMON_ITEM_KEYS | {"main_class", "update_time", "duration"}
+               for job in listed(url, show_detail="false")["jobs"])
+
+
+def test_list_filters_and_pages(url):
+    assert [j["job_id"] for j in listed(url, status="job_running")["jobs"]] == [1004, 1002]
+    assert [j["job_id"] for j in listed(url, queue_name="batch_queue")["jobs"]] == [1003]
+    assert [j["job_id"] for j in listed(url, job_type="flink_sql_job")["jobs"]] == [1004]
+    assert [j["job_id"] for j in listed(url, job_type="flink_jar_job", status="job_running")["jobs"]] == [1002]
+    # The name filter matches substrings (the real one may): clients compare names exactly themselves.
+    assert [j["job_id"] for j in listed(url, name="ment")["jobs"]] == [1002, 1001]
+    assert listed(url, name="no-such-job") == {"total_count": 0, "jobs": []}
+    # total_count counts every match; a page holds limit of them from offset.
+    page = listed(url, limit=3, offset=0, order="asc")
+    assert page["total_count"] == 4 and [j["job_id"] for j in page["jobs"]] == [1001, 1002, 1003]
+    page = listed(url, limit=3, offset=3, order="asc")
+    assert page["total_count"] == 4 and [j["job_id"] for j in page["jobs"]] == [1004]
+    assert listed(url, limit=3, offset=4)["jobs"] == []
+
+
+@pytest.mark.parametrize("query", [dict(limit=0), dict(limit="ten"), dict(offset=-1), dict(offset="x")])
+def test_list_refuses_bad_paging(url, query):
+    answer = list_jobs(url, **query)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001"
+
+
+def test_delete_removes_the_job_and_the_log_shows_it(url):
+    answer = call(url, "DELETE", job_path(1003))
+    assert answer.status_code == 200 and answer.json()["is_success"] == "true"
+    missing = call(url, "GET", job_path(1003))
+    assert missing.status_code == 400 and missing.json()["error_code"] == "DLI.16001"
+    assert listed(url)["total_count"] == 3
+    again = call(url, "DELETE", job_path(1003))
+    assert again.status_code == 400 and again.json()["error_code"] == "DLI.16001"
+    deletes = [(e["method"], e["path"], e["status"]) for e in requests.get(url + "/_emulator/requests").json()
+               if e["method"] == "DELETE"]
+    assert deletes == [("DELETE", job_path(1003), 200), ("DELETE", job_path(1003), 400)]
+
+
+@pytest.mark.parametrize("status", ["job_running", "job_submitting", "job_canceling", "job_savepointing"])
+def test_a_running_or_stopping_job_cannot_be_deleted(url, status):
+    control(url, 1002, status=status)
+    answer = call(url, "DELETE", job_path(1002))
+    assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0007"
+    assert stored(url, 1002)["status"] == status
+
+
+def test_a_job_in_a_failed_status_can_be_deleted(url):
+    control(url, 1002, status="job_submit_fail")
+    assert call(url, "DELETE", job_path(1002)).status_code == 200
+    assert requests.get(url + "/_emulator/jobs/1002").status_code == 404
+
+
+def log_statuses(url):
+    return [(entry["method"], entry["status"]) for entry in requests.get(url + "/_emulator/requests").json()]
+
+
+def test_a_lost_create_answer_still_creates_the_job(url):
+    fault(url, method="POST", path_contains="/streaming/flink-jobs", lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "POST", CREATE_PATH, {"name": "lost-answer", "tags": [{"key": "k", "value": "v"}]})
+    job = stored(url, 1005)
+    assert job["name"] == "lost-answer" and job["status"] == "job_init" and job["_meta"]["tags"] == [
+        {"key": "k", "value": "v"}]
+    assert [j["name"] for j in listed(url, name="lost-answer")["jobs"]] == ["lost-answer"]
+    assert log_statuses(url)[0] == ("POST", 200)
+
+
+def test_a_lost_delete_answer_still_deletes_the_job(url):
+    fault(url, method="DELETE", path_contains="/streaming/jobs/", lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "DELETE", job_path(1003))
+    assert call(url, "GET", job_path(1003)).json()["error_code"] == "DLI.16001"
+    assert log_statuses(url) == [("DELETE", 200), ("GET", 400)]
+
+
+@pytest.mark.parametrize("path, job_id, body, status", [
+    (RUN_PATH, 1003, {"resume_savepoint": True}, "job_submitting"),
+    (STOP_PATH, 1002, {"trigger_savepoint": True}, "job_canceling"),
+])
+def test_a_lost_start_or_stop_answer_still_takes_effect(url, path, job_id, body, status):
+    fault(url, method="POST", path_contains=path.rsplit("/", 1)[1], lose_answer=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "POST", path, dict(body, job_ids=[job_id]))
+    assert status_of(url, job_id)[0] == status
+    meta = stored(url, job_id)["_meta"]
+    if path == STOP_PATH:
+        assert len(meta["savepoints"]) == 1
+    else:
+        assert meta["last_run"] == {"resume_savepoint": True, "savepoint": None}
+
+
+@pytest.mark.parametrize("status, code", [(500, "DLI.0999"), (503, "DLI.0999"), (429, "APIGW.0308")])
+def test_a_status_fault_on_the_list(url, status, code):
+    fault(url, method="GET", path_contains="/streaming/jobs", status=status, retry_after=1)
+    answer = list_jobs(url, limit=2)
+    assert answer.status_code == status and answer.json()["error_code"] == code
+    assert answer.headers["Retry-After"] == "1"
+    assert listed(url, limit=2)["total_count"] == 4  # one call only: the next list is answered
+    assert log_statuses(url) == [("GET", status), ("GET", 200)]
+
+
+def test_a_fault_on_create_leaves_the_list_and_other_calls_alone(url):
+    fault(url, method="POST", path_contains="/streaming/flink-jobs", status=500)
+    assert listed(url)["total_count"] == 4  # a GET is not a POST
+    assert call(url, "POST", RUN_PATH, {"job_ids": [1003]}).status_code == 200  # not that path
+    answer = call(url, "POST", CREATE_PATH, {"name": "refused"})
+    assert answer.status_code == 500
+    assert listed(url)["total_count"] == 4  # nothing created
