@@ -344,3 +344,13 @@ def rules_broken(merged, changes=None):
         problems.append("cu_number (%s) must be greater than manager_cu_number (%s): the default tm_slot_num is "
                         "parallel_number * tm_cus / (cu_number - manager_cu_number)." % (cu_number, manager_cu_number))
     return problems
+
+
+def tags_from_params(tags):
+    """The tags as strings; a nested value is refused."""
+    if tags is None:
+        return None
+    for key, value in tags.items():
+        if isinstance(value, (dict, list)) or value is None:
+            raise ValueError("tags must map keys to single values; %r holds %s." % (key, type(value).__name__))
+    return dict((str(key), str(value)) for key, value in tags.items())

@@ -319,13 +319,33 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Scale the enrichment job
+- name: Scale the enrichment job (run with --check --diff first to see what would change)
   hwcloud.dli.dli_flink_jar_job:
     job_id: 1001
     parallel_number: 4
+  register: result
+
+- name: Set one Flink setting and keep the job's others
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1001
     runtime_config:
       taskmanager.memory.process.size: 8g
-  register: result
+    purge_runtime_config: false
+
+- name: Create a job by name if none has it, and keep it running
+  hwcloud.dli.dli_flink_jar_job:
+    name: sessionization-v2
+    queue_name: streaming
+    entrypoint: jobs/sessionization.jar
+    main_class: com.example.Sessionization
+    parallel_number: 2
+    checkpoint_enabled: true
+    checkpoint_mode: exactly_once
+    checkpoint_interval: 60
+    tags:
+      team: data-platform
+    state: started
+
 
 - name: Change what a running job takes in place, without a restart
   hwcloud.dli.dli_flink_jar_job:
@@ -338,9 +358,24 @@ EXAMPLES = r"""
     job_id: 1002
     queue_name: streaming_large
     cu_number: 8
-    resume_checkpoint: true
     allow_restart: true
     wait_timeout: 900
+
+- name: Start the stopped nightly job again, without restoring state
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1003
+    state: started
+    upgrade_mode: stateless
+
+- name: Stop the fraud scoring job, found by its name, taking a savepoint
+  hwcloud.dli.dli_flink_jar_job:
+    name: payments-fraud-scoring
+    state: stopped
+
+- name: Delete a test job if it exists; a running job is stopped first, with a savepoint
+  hwcloud.dli.dli_flink_jar_job:
+    name: clickstream-enrichment-test
+    state: absent
 
 - name: Connection options for every module of the collection, on Open Telekom Cloud
   module_defaults:
@@ -497,6 +532,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
     argument_spec as job_argument_spec,
     desired_from_params,
+    tags_from_params,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     STATES,
@@ -533,6 +569,8 @@ def main():
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None
     try:
+        if params["job_id"] is None and not params["name"]:  # also when given as null, which required_one_of lets by
+            raise ValueError("one of the following is required: job_id, name")
         desired = desired_from_params(params)
         tags = tags_from_params(params["tags"])
         if params["wait_timeout"] < 0:
@@ -573,16 +611,6 @@ def main():
         update.label, "would " if module.check_mode and result["actions"] else "",
         ", then ".join(result["actions"]) or "no change")
     module.exit_json(**result)
-
-
-def tags_from_params(tags):
-    """The tags as strings; a nested value is refused."""
-    if tags is None:
-        return None
-    for key, value in tags.items():
-        if isinstance(value, (dict, list)) or value is None:
-            raise ValueError("tags must map keys to single values; %r holds %s." % (key, type(value).__name__))
-    return dict((str(key), str(value)) for key, value in tags.items())
 
 
 if __name__ == "__main__":

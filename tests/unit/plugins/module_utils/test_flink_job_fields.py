@@ -303,3 +303,10 @@ def test_string_fields_beyond_the_table_are_read_and_sent_as_they_are(name, valu
     assert f.FIELDS_BY_NAME[name].read({"job_config": {name: value}}) == value
     assert f.request_body({name: value}, [name]) == {name: value}
     assert not f.FIELDS_BY_NAME[name].in_place
+
+
+def test_tags_are_strings_and_a_nested_value_is_refused():
+    assert f.tags_from_params({"team": "data", "tier": 1}) == {"team": "data", "tier": "1"}
+    assert f.tags_from_params(None) is None
+    with pytest.raises(ValueError, match="tags must map keys to single values; 'team' holds list"):
+        f.tags_from_params({"team": ["a"]})

@@ -683,3 +683,38 @@ def test_a_failure_after_a_write_returns_the_steps_done_and_changed(capsys, http
     assert result["changed"] is True and result["status"] == "job_cancel_success"
     assert result["actions"] == ["stop with savepoint", "update parallel_number"]
     assert "the job is stopped and updated, but it could not be started again" in result["msg"]
+
+
+# -- states and lookup: the wiring -----------------------------------------------------------------
+
+def test_neither_job_id_nor_name_is_refused_before_any_request(capsys, no_http):
+    result = fail(capsys, dict(job_id=None, parallel_number=4))
+    assert "one of the following is required: job_id, name" in result["msg"] and len(no_http.calls) == 0
+
+
+@pytest.mark.parametrize("state", ["started", "stopped", "absent"])
+def test_a_state_that_waits_needs_a_wait_timeout(capsys, no_http, state):
+    result = fail(capsys, dict(state=state, wait_timeout=0))
+    assert result["msg"] == ("state=%s needs a wait_timeout of at least 1 second: the job's stops and starts are "
+                             "waited for." % state)
+    assert len(no_http.calls) == 0
+
+
+def test_a_job_given_back_with_its_status_and_update_time_is_ok(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = succeed(capsys, dict(status="job_cancel_success", update_time=1, parallel_number=1))
+    assert result["changed"] is False and sequence(http) == [GET]
+
+
+def test_state_stopped_wires_the_stop_and_its_message(capsys, http):
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    result = succeed(capsys, dict(state="stopped", upgrade_mode="stateless"))
+    assert result["msg"] == "Flink job 104: stop." and result["actions"] == ["stop"]
+    assert json.loads(http.calls[1].request.body) == {"job_ids": [JOB_ID], "trigger_savepoint": False}
+
+
+def test_tags_with_a_nested_value_are_refused_before_any_request(capsys, no_http):
+    result = fail(capsys, dict(job_id=None, name="new", tags={"team": {"a": 1}}))
+    assert result["msg"].startswith("tags must map keys to single values") and len(no_http.calls) == 0
