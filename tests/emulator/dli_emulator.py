@@ -61,7 +61,6 @@ UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create take
 # show_detail=true adds entrypoint_args and job_config.
 LIST_KEYS = ("job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time", "start_time")
 LENGTHS = {"name": (0, 57), "desc": (0, 512), "queue_name": (1, 128)}
-FAILED = ("job_submit_fail", "job_running_exception", "job_cancel_fail")  # a start may follow these
 CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the number, read back as the name
 RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
 # The failures the control PUT can ask of a job, and the values each takes (null clears it).
@@ -268,7 +267,7 @@ def apply_update(state, job, body):
     if job["job_type"] != "flink_jar_job":
         raise ApiError(400, "DLI.0007", "Only Flink Jar jobs can be updated here")
     for name, value in body.items():
-        if name not in UPDATE_FIELDS:  # tags among them: create only
+        if name not in UPDATE_FIELDS:  # tags is not one: create only
             raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
         check_value(name, value)
     if job["status"] in RUNNING:

@@ -423,8 +423,9 @@ def test_a_start_records_the_latest_savepoint_it_resumes_from_or_none(url):
     assert call(url, "POST", RUN_PATH, {"job_ids": [1003], "resume_savepoint": True}).json()[0]["is_success"]
     assert stored(url, 1003)["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": None}
     # 1002 stopped twice with a savepoint: the start resumes from the second.
-    for _ in range(2):
+    for round_trip in range(2):
         assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": True}).json()[0]["is_success"]
+        assert len(stored(url, 1002)["_meta"]["savepoints"]) == round_trip + 1
         time.sleep(0.3)
         assert call(url, "POST", RUN_PATH, {"job_ids": [1002], "resume_savepoint": False}).json()[0]["is_success"]
         assert stored(url, 1002)["_meta"]["last_run"] == {"resume_savepoint": False}
