@@ -116,7 +116,7 @@ class State:
         # "started" (start_time set then)}; savepoint_fails ("refuse" | "later") and start_fails (true): failures
         # the control PUT asks for, kept until cleared with null.
         job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": [],
-                        "savepoint_fails": None, "start_fails": None}
+                        "savepoint_fails": None, "start_fails": None, "transition_seconds": None}
         return job
 
     def next_update_time(self):
@@ -498,7 +498,9 @@ class Handler(BaseHTTPRequestHandler):
             job = self.state.job(job_id)
         except ApiError as exc:
             return {"is_success": False, "message": exc.msg}
-        meta, later = job["_meta"], time.time() + self.state.transition_seconds
+        meta = job["_meta"]
+        seconds = meta.get("transition_seconds")
+        later = time.time() + (self.state.transition_seconds if seconds is None else seconds)
         if action == "run":
             if job["status"] in RUNNING:  # running, submitting, canceling or savepointing
                 return {"is_success": False, "message": "Job %s is already running" % job_id}
@@ -625,6 +627,13 @@ class Handler(BaseHTTPRequestHandler):
                 job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
                 for key, value in failures.items():
                     job["_meta"][key] = value or None  # start_fails false clears it, as null does
+                if "transition_seconds" in changes:  # how long this job's starts and stops take; null: the default
+                    seconds = changes.pop("transition_seconds")
+                    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                                or seconds < 0):
+                        return self._answer(400, {"error_code": "DLI.0001",
+                                                  "error_msg": "transition_seconds must be a number >= 0 or null"})
+                    job["_meta"]["transition_seconds"] = seconds
                 then = changes.pop("then", None)  # [status, seconds]: someone else's stop or start under way
                 if then:
                     job["_meta"]["pending"] = {"status": then[0], "at": time.time() + float(then[1]),

@@ -675,3 +675,15 @@ def test_a_fault_on_create_leaves_the_list_and_other_calls_alone(url):
     answer = call(url, "POST", CREATE_PATH, {"name": "refused"})
     assert answer.status_code == 500
     assert listed(url)["total_count"] == 4  # nothing created
+
+
+def test_a_jobs_own_transition_seconds_make_its_stop_take_that_long(url):
+    control(url, 1002, transition_seconds=0.8)
+    assert call(url, "POST", STOP_PATH, {"job_ids": [1002], "trigger_savepoint": False}).json()[0]["is_success"]
+    time.sleep(0.4)  # the emulator's own transition (0.2 s here) is over, this job's is not
+    assert status_of(url, 1002)[0] == "job_canceling"
+    time.sleep(0.6)
+    assert status_of(url, 1002)[0] == "job_cancel_success"
+    control(url, 1002, transition_seconds=None)
+    assert stored(url, 1002)["_meta"]["transition_seconds"] is None
+    assert requests.put(url + "/_emulator/jobs/1002", json={"transition_seconds": -1}).status_code == 400
