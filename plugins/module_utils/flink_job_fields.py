@@ -45,8 +45,8 @@ class Field:
                 # Items are checked here, not converted by Ansible, which would write a nested list as its repr.
                 "list": dict(type="list", elements="raw"), "runtime_config": dict(type="raw"),
                 "dict": dict(type="dict", options=self.options)}[self.kind]
-        if self.choices:
-            spec["choices"] = list(self.choices)
+        # The choices are checked by ``check``, not by Ansible, which refuses an explicit null: a job as the
+        # modules return it holds null for what is unset, and must be accepted back as it is.
         return spec
 
     def read(self, detail):
@@ -71,6 +71,8 @@ class Field:
 
     def check(self, value):
         """The error message for a value the API would refuse, or None."""
+        if self.choices and value not in self.choices:
+            return "%s must be one of %s, not %s." % (self.name, ", ".join(self.choices), value)
         if self.min_len is not None and len(value) < self.min_len or self.max_len is not None and len(value) > self.max_len:
             return "%s must be %s to %s characters long, not %s." % (self.name, self.min_len or 0, self.max_len, len(value))
         if self.minimum is not None and value < self.minimum:

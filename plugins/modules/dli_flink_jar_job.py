@@ -30,6 +30,9 @@ description:
   - A stop for a restart, for O(state=stopped) or before a delete takes a savepoint, and the start after it resumes
     from it, unless O(upgrade_mode=stateless). If the savepoint cannot be taken, the task fails and the job keeps
     running; it never falls back to a stop without state.
+  - Every option takes V(null) as "not set", so a job returned in RV(job) (or by M(hwcloud.dli.dli_flink_jar_job_info))
+    can be given back as it is; the allowed values of O(feature), O(job_type), O(checkpoint_mode) and
+    O(resource_config_version) are checked by the module before any request.
   - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
     read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
 author:
@@ -164,9 +167,9 @@ options:
     type: int
   feature:
     description:
-      - Flink image type of the job. V(basic) uses the DLI base image, V(custom) your own O(image).
+      - Flink image type of the job, V(basic) or V(custom). V(basic) uses the DLI base image, V(custom) your own
+        O(image).
     type: str
-    choices: [basic, custom]
   flink_version:
     description:
       - Flink version of the DLI base image. Only with O(feature=basic); not allowed with O(feature=custom).
@@ -213,17 +216,15 @@ options:
       - It exists because the API takes it; setting it changes nothing, since the module reads the job first and
         refuses a job of another type (such as a Flink SQL job) before anything is written, whether or not this is set.
     type: str
-    choices: [flink_jar_job]
   checkpoint_enabled:
     description:
       - Whether the job takes checkpoints. A running job needs a restart to change it.
     type: bool
   checkpoint_mode:
     description:
-      - Checkpoint mode, sent to the API as V(1) (V(exactly_once)) or V(2) (V(at_least_once)). A running job needs a
+      - Checkpoint mode, V(exactly_once) or V(at_least_once), sent to the API as V(1) or V(2). A running job needs a
         restart to change it.
     type: str
-    choices: [exactly_once, at_least_once]
   checkpoint_interval:
     description:
       - Seconds between checkpoints, at least 1. A running job needs a restart to change it.
@@ -238,9 +239,8 @@ options:
     type: str
   resource_config_version:
     description:
-      - Version of the resource configuration, V(v2) for O(resource_config). A running job needs a restart to change it.
+      - Version of the resource configuration, V(v1) or V(v2); V(v2) for O(resource_config). A running job needs a restart to change it.
     type: str
-    choices: [v1, v2]
   resource_config:
     description:
       - Resources of the job, with O(resource_config_version=v2). Compared key by key - the keys you leave out keep
@@ -407,13 +407,13 @@ update_time:
   sample: 1516952770835
 restarted:
   description: Whether the job was (or, in check mode, would be) stopped and started again to apply the update.
+  returned: success
+  type: bool
 job_id:
   description: ID of the job (the new one when it was created; V(null) when check mode would create it).
   returned: success
   type: int
   sample: 1001
-  returned: success
-  type: bool
 actions:
   description:
     - The ordered steps the task carried out or, in check mode, would carry out. Empty when nothing changes.

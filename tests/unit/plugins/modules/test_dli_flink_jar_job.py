@@ -401,7 +401,7 @@ def test_invalid_options_fail_before_any_request(capsys, no_http, args, expected
 
 def test_argument_spec_errors_name_the_choices_and_the_type(capsys, no_http):
     result = fail(capsys, dict(job_id=JOB_ID, feature="other"))
-    assert "basic" in result["msg"] and "custom" in result["msg"] and "other" in result["msg"]
+    assert result["msg"] == "feature must be one of basic, custom, not other."
     result = fail(capsys, dict(job_id="abc"))
     assert "int" in result["msg"]
     assert len(no_http.calls) == 0
@@ -700,9 +700,10 @@ def test_a_state_that_waits_needs_a_wait_timeout(capsys, no_http, state):
     assert len(no_http.calls) == 0
 
 
-def test_a_job_given_back_with_its_status_and_update_time_is_ok(capsys, http):
+def test_a_job_given_back_with_its_status_update_time_and_nulls_is_ok(capsys, http):
     http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
-    result = succeed(capsys, dict(status="job_cancel_success", update_time=1, parallel_number=1))
+    result = succeed(capsys, dict(status="job_cancel_success", update_time=1, parallel_number=1, feature=None,
+                                  checkpoint_mode=None, resource_config_version=None, job_type=None))
     assert result["changed"] is False and sequence(http) == [GET]
 
 
