@@ -19,6 +19,7 @@ REQUIRED = (
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "plugins/modules/dli_flink_jar_job.py",
+    "plugins/modules/dli_flink_jar_job_info.py",
     "plugins/module_utils/api.py",
     "docs/docsite/extra-docs.yml",
     "changelogs/changelog.yaml",

@@ -22,7 +22,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
-MODULE = os.path.join(ROOT, "plugins", "modules", "dli_flink_jar_job.py")
+MODULES = os.path.join(ROOT, "plugins", "modules")
 sys.path.insert(0, EMULATOR_DIR)
 
 import dli_emulator  # noqa: E402  (for its credentials, which the targets need)
@@ -46,34 +46,43 @@ def clean_environment():
     return env
 
 
-def module_examples():
+def module_files():
+    """The modules of the collection, each a file of plugins/modules/."""
+    return sorted(os.path.join(MODULES, name) for name in os.listdir(MODULES)
+                  if name.endswith(".py") and not name.startswith("_"))
+
+
+def module_examples(module):
     """The task list of the module's EXAMPLES, read without importing the module."""
-    with open(MODULE) as handle:
+    with open(module) as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["EXAMPLES"]:
             return yaml.safe_load(node.value.value)
-    raise SystemExit("no EXAMPLES in %s" % MODULE)
+    raise SystemExit("no EXAMPLES in %s" % module)
 
 
 def run_examples(workdir, url):
-    """The module's EXAMPLES as written, on fresh demo jobs, twice: they must pass, and change nothing the second time.
+    """Each module's EXAMPLES as written, on fresh demo jobs, twice: they must pass, and change nothing the second time.
 
     Connection and credentials come from the HW_* environment variables, as in docs/examples/."""
     env = dli_emulator.client_environment(url)
     reset = {"name": "Reset the emulator", "ansible.builtin.uri": {"url": url + "/_emulator/reset", "method": "POST"}}
-    examples = module_examples()
     problems = []
-    for attempt, pre_tasks in (("first", [reset]), ("second", [])):
-        play = {"name": "Module EXAMPLES, %s run" % attempt, "hosts": "localhost", "connection": "local",
-                "gather_facts": False, "pre_tasks": pre_tasks, "tasks": examples}
-        code, output = run_playbook(workdir, "examples", play, {}, env=env)
-        print(output)
-        recap = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", output)
-        if code != 0:
-            problems.append("the %s run failed" % attempt)
-        elif attempt == "second" and (not recap or recap.group(1) != "0"):
-            problems.append("the second run changed something: %s" % (recap.group(0) if recap else "no recap"))
+    for module in module_files():
+        name = os.path.basename(module)[:-3]
+        examples = module_examples(module)
+        for attempt, pre_tasks in (("first", [reset]), ("second", [])):
+            play = {"name": "%s EXAMPLES, %s run" % (name, attempt), "hosts": "localhost", "connection": "local",
+                    "gather_facts": False, "pre_tasks": pre_tasks, "tasks": examples}
+            code, output = run_playbook(workdir, "examples", play, {}, env=env)
+            print(output)
+            recap = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", output)
+            if code != 0:
+                problems.append("the %s run of %s failed" % (attempt, name))
+            elif attempt == "second" and (not recap or recap.group(1) != "0"):
+                problems.append("the second run of %s changed something: %s" % (
+                    name, recap.group(0) if recap else "no recap"))
     return problems
 
 
