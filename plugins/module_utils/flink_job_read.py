@@ -92,3 +92,41 @@ def job_shape(detail):
     job = job_from_detail(detail)
     job.update((key, detail.get(key)) for key in READ_ONLY_KEYS)
     return job
+
+
+def read_jobs(client, job_id, name, filters):
+    """The jobs, each as ``job_shape`` makes it: by id, by exact name, or the list call's with ``filters``.
+
+    With an id or a name, ``filters`` are compared to each job's detail here; otherwise the list call applies them."""
+    wanted = dict((key, value) for key, value in filters.items() if value not in (None, ""))
+    if job_id is not None:
+        ids = [job_id]
+    else:
+        listed = find_by_name(client, name) if name is not None else list_jobs(client, **wanted)
+        ids = [listed_id(client, job) for job in listed]
+        if name is None:
+            wanted = {}  # the list call filtered already
+    jobs = []
+    for each in ids:
+        try:
+            detail = get_detail(client, each)
+        except JobNotFound:  # it does not exist (any more: deleted since it was listed)
+            continue
+        if any(detail.get(key) != value for key, value in wanted.items()):
+            continue
+        try:
+            jobs.append(job_shape(detail))
+        except (TypeError, ValueError) as exc:
+            raise JobError("Flink job %s: the job detail answer holds a value this module cannot read: %s" % (each, exc))
+    return jobs
+
+
+def listed_id(client, job):
+    """The id of a job of the list answer (an int, or the text of one)."""
+    value = job.get("job_id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise JobError("GET %s answered a job without a job_id: %r." % (
+        client.project_path("streaming", "jobs"), dict((key, job.get(key)) for key in ("job_id", "name"))))

@@ -209,13 +209,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     DliApiError,
     DliClient,
 )
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
-    JobError,
-    find_by_name,
-    get_detail,
-    job_shape,
-    list_jobs,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError, read_jobs
 
 # The list call's filters besides the name; with job_id or name, they are compared to each job's detail here.
 FILTERS = ("status", "queue_name", "job_type")
@@ -259,43 +253,6 @@ def main():
         failure["msg"] = redact(failure["msg"])
         module.fail_json(changed=False, **failure)
     module.exit_json(changed=False, jobs=jobs)
-
-
-def read_jobs(client, job_id, name, filters):
-    """The jobs, each as ``job_shape`` makes it: by id, by exact name, or the list call's with ``filters``.
-
-    With an id or a name, ``filters`` are compared to each job's detail here; otherwise the list call applies them."""
-    wanted = dict((key, value) for key, value in filters.items() if value not in (None, ""))
-    if job_id is not None:
-        ids = [job_id]
-    else:
-        listed = find_by_name(client, name) if name is not None else list_jobs(client, **wanted)
-        ids = [listed_id(client, job) for job in listed]
-        if name is None:
-            wanted = {}  # the list call filtered already
-    jobs = []
-    for each in ids:
-        detail = get_detail(client, each)
-        if detail is None:  # it does not exist (any more: deleted since it was listed)
-            continue
-        if any(detail.get(key) != value for key, value in wanted.items()):
-            continue
-        try:
-            jobs.append(job_shape(detail))
-        except (TypeError, ValueError) as exc:
-            raise JobError("Flink job %s: the job detail answer holds a value this module cannot read: %s" % (each, exc))
-    return jobs
-
-
-def listed_id(client, job):
-    """The id of a job of the list answer (an int, or the text of one)."""
-    value = job.get("job_id")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    raise JobError("GET %s answered a job without a job_id: %r." % (
-        client.project_path("streaming", "jobs"), dict((key, job.get(key)) for key in ("job_id", "name"))))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
     PAGE_SIZE,
     JobError,
+    JobNotFound,
     find_by_name,
     get_detail,
     job_id_by_name,
@@ -165,10 +166,13 @@ def test_get_detail_returns_the_job_detail():
 
 
 @pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (404, None), (400, "DLI.0002"), (404, "DLI.0023")])
-def test_get_detail_of_a_missing_job_is_none(status, code):
-    error = DliApiError("missing", method="GET", path=DETAIL, status_code=status, error_code=code)
+def test_get_detail_of_a_missing_job_raises_job_not_found_with_the_answers_codes(status, code):
+    error = DliApiError("missing", method="GET", path=DETAIL, status_code=status, error_code=code, request_id="r1")
     client = FakeClient([(("GET", DETAIL, None), error)])
-    assert get_detail(client, JOB_ID) is None
+    with pytest.raises(JobNotFound) as excinfo:
+        get_detail(client, JOB_ID)
+    assert excinfo.value.msg == "not found in project %s (missing)." % client.project_id
+    assert excinfo.value.extra == dict(status_code=status, error_code=code, request_id="r1")
 
 
 def test_get_detail_not_found_of_another_call_is_raised():
