@@ -255,8 +255,8 @@ def test_resource_config_argument_spec_names_its_documented_keys():
     assert spec["type"] == "dict"
     assert sorted(spec["options"]) == ["jobmanager_resource_spec", "max_slot", "parallel_number",
                                        "taskmanager_resource_spec"]
-    assert spec["options"]["taskmanager_resource_spec"]["options"] == {"cpu": {"type": "float"},
-                                                                        "memory": {"type": "str"}}
+    spec_options = spec["options"]["taskmanager_resource_spec"]["options"]
+    assert spec_options == {"cpu": {"type": "float"}, "memory": {"type": "str"}}
 
 
 def test_resource_config_drops_unset_keys_and_checks_the_others():
@@ -298,9 +298,11 @@ def test_purge_runtime_config_false_compares_and_sends_only_the_keys_given_kept_
     assert f.changed_fields(current, purged) == ["runtime_config"] and purged["runtime_config"] == {"b": "2"}
 
 
-@pytest.mark.parametrize("name, value", [("execution_agency_urn", "iam::agency:dli_admin"),
-                                          ("flink_log_config", "rootLogger.level = INFO"),
-                                          ("resource_config_version", "v2")])
+@pytest.mark.parametrize("name, value", [
+    ("execution_agency_urn", "iam::agency:dli_admin"),
+    ("flink_log_config", "rootLogger.level = INFO"),
+    ("resource_config_version", "v2"),
+])
 def test_string_fields_beyond_the_table_are_read_and_sent_as_they_are(name, value):
     assert f.FIELDS_BY_NAME[name].read({"job_config": {name: value}}) == value
     assert f.request_body({name: value}, [name]) == {name: value}
