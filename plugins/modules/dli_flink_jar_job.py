@@ -79,6 +79,7 @@ options:
       - A job that someone else is stopping (C(job_canceling)) is waited for first.
       - A job that O(name) creates is left stopped (C(job_init)) unless O(state=started).
     type: str
+    version_added: 0.2.0
     choices: [present, started, stopped, absent]
     default: present
   upgrade_mode:
@@ -90,6 +91,7 @@ options:
       - V(stateless) - stops without a savepoint and starts without state.
       - Independent of O(resume_checkpoint), which is about restarts after exceptions.
     type: str
+    version_added: 0.2.0
     choices: [savepoint, stateless]
     default: savepoint
   desc:
@@ -209,6 +211,7 @@ options:
       - Whether O(runtime_config) is the whole set (V(true)), or only the keys to set (V(false)).
       - Same convention as C(purge_tags) in the amazon.aws collections.
     type: bool
+    version_added: 0.2.0
     default: true
   job_type:
     description:
@@ -225,27 +228,33 @@ options:
       - Checkpoint mode, V(exactly_once) or V(at_least_once), sent to the API as V(1) or V(2). A running job needs a
         restart to change it.
     type: str
+    version_added: 0.2.0
   checkpoint_interval:
     description:
       - Seconds between checkpoints, at least 1. A running job needs a restart to change it.
     type: int
+    version_added: 0.2.0
   execution_agency_urn:
     description:
       - URN of the IAM agency the job runs under. A running job needs a restart to change it.
     type: str
+    version_added: 0.2.0
   flink_log_config:
     description:
       - Custom Flink log configuration (the content of C(log4j.properties)). A running job needs a restart to change it.
     type: str
+    version_added: 0.2.0
   resource_config_version:
     description:
       - Version of the resource configuration, V(v1) or V(v2); V(v2) for O(resource_config). A running job needs a restart to change it.
     type: str
+    version_added: 0.2.0
   resource_config:
     description:
       - Resources of the job, with O(resource_config_version=v2). Compared key by key - the keys you leave out keep
         the job's values (the whole object is sent). A running job needs a restart to change it.
     type: dict
+    version_added: 0.2.0
     suboptions:
       max_slot:
         description: Number of slots of each task manager, at least 1.
@@ -278,16 +287,19 @@ options:
       - Tags of the job, a mapping of keys to values. Sent only when the module creates the job - the API takes tags
         on create only, and does not return them; they are ignored for a job that exists.
     type: dict
+    version_added: 0.2.0
   status:
     description:
       - Ignored. A job returned in RV(job) (or by M(hwcloud.dli.dli_flink_jar_job_info)) carries its C(status) and
         C(update_time); they are accepted so that such a job can be given back to this module as it is.
       - To start or stop the job, use O(state).
     type: raw
+    version_added: 0.2.0
   update_time:
     description:
       - Ignored, as O(status).
     type: raw
+    version_added: 0.2.0
   allow_restart:
     description:
       - Whether the module may stop and start a running job to apply options a running job does not take in place.
