@@ -46,8 +46,8 @@ KEYS = {ACCESS_KEY: SECRET_KEY, TEMP_ACCESS_KEY: TEMP_SECRET_KEY}
 
 DEFAULT_JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo_jobs.json")
 RUNNING = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
-HOT = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path", "obs_bucket")
-TOP = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
+IN_PLACE = ("smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "checkpoint_path", "obs_bucket")
+TOP_LEVEL = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type")
 STR = ("name", "desc", "queue_name", "main_class", "entrypoint_args", "job_type", "obs_bucket", "smn_topic",
        "entrypoint", "feature", "flink_version", "image", "checkpoint_path", "runtime_config",
        "execution_agency_urn", "flink_log_config", "resource_config_version")
@@ -258,7 +258,7 @@ def list_item(job, show_detail):
 
 
 def flatten(job):
-    flat = dict((k, job.get(k)) for k in TOP)
+    flat = dict((k, job.get(k)) for k in TOP_LEVEL)
     flat.update(job["job_config"])
     return flat
 
@@ -271,9 +271,9 @@ def apply_update(state, job, body):
             raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
         check_value(name, value)
     if job["status"] in RUNNING:
-        cold = [name for name in body if name not in HOT]
-        if cold:
-            raise ApiError(400, "DLI.0001", "A running job cannot change: %s" % ", ".join(sorted(cold)))
+        needs_restart = [name for name in body if name not in IN_PLACE]
+        if needs_restart:
+            raise ApiError(400, "DLI.0001", "A running job cannot change: %s" % ", ".join(sorted(needs_restart)))
         if "obs_bucket" in body and body["obs_bucket"] == job["job_config"].get("obs_bucket"):
             raise ApiError(400, "DLI.0001", "obs_bucket is unchanged; do not send it to a running job")
     flat = flatten(job)
@@ -283,7 +283,7 @@ def apply_update(state, job, body):
         if name == "checkpoint_mode" and value is not None:
             value = CHECKPOINT_MODES[value]
         value = copy.deepcopy(value)  # resource_config, like a list, replaces the stored value as a whole
-        (job if name in TOP else job["job_config"])[name] = value
+        (job if name in TOP_LEVEL else job["job_config"])[name] = value
     job["update_time"] = state.next_update_time()
     return job["update_time"]
 
@@ -564,7 +564,7 @@ class Handler(BaseHTTPRequestHandler):
                                 "job_type": "flink_jar_job", "status": "job_init", "status_desc": "",
                                 "main_class": None, "entrypoint_args": None, "create_time": created,
                                 "update_time": created, "start_time": None,
-                                "job_config": dict((k, None) for k in UPDATE_FIELDS if k not in TOP)})
+                                "job_config": dict((k, None) for k in UPDATE_FIELDS if k not in TOP_LEVEL)})
         job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
                                  restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
                                  feature="basic", checkpoint_enabled=False, checkpoint_mode="exactly_once",

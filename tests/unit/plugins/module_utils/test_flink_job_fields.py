@@ -74,7 +74,7 @@ def test_every_document_and_the_emulator_name_the_in_place_fields_of_the_table()
     readme = _paragraph_after(_read("README.md"), "A running job takes", "in place")
     guide = _paragraph_after(_read("docs", "docsite", "rst", "guide.rst"), "A running job takes only these options",
                              "code-block")
-    emulator = re.search(r"^HOT = \(([^)]*)\)", _read("tests", "emulator", "dli_emulator.py"), re.M).group(1)
+    emulator = re.search(r"^IN_PLACE = \(([^)]*)\)", _read("tests", "emulator", "dli_emulator.py"), re.M).group(1)
     assert sorted(re.findall(r"O\((\w+)\)", module_doc)) == table
     assert sorted(re.findall(r"`(\w+)`", readme)) == table
     assert sorted(re.findall(r"#module:(\w+)`", guide)) == table
@@ -276,9 +276,9 @@ def test_resource_config_is_compared_key_by_key_and_sent_whole():
     assert current["resource_config"] == {"max_slot": 2, "parallel_number": 4,
                                           "jobmanager_resource_spec": {"cpu": 1.0, "memory": "4G"},
                                           "taskmanager_resource_spec": {"cpu": 2.0, "memory": "8G"}}
-    same = f.desired_for_job(current, f.desired_from_params(
+    unchanged = f.desired_for_job(current, f.desired_from_params(
         {"resource_config": {"taskmanager_resource_spec": {"cpu": 2}}}))
-    assert f.changed_fields(current, same) == []
+    assert f.changed_fields(current, unchanged) == []
     more = f.desired_for_job(current, f.desired_from_params(
         {"resource_config": {"taskmanager_resource_spec": {"memory": "16G"}}}))
     assert f.changed_fields(current, more) == ["resource_config"]
