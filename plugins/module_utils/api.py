@@ -306,6 +306,11 @@ class DliClient:
         self.session.headers["User-Agent"] = USER_AGENT
         self._auth = None if isinstance(self.credentials, PasswordCredentials) else self.credentials
         self._token_renew_at = None
+        # One client may serve several threads (dli_flink_jar_jobs): one login for them all, and a 429
+        # answered to one pauses them all, so that they back off together.
+        self._auth_lock = threading.Lock()
+        self._pause_lock = threading.Lock()
+        self._paused_until = 0.0
 
     @staticmethod
     def _verify(params):
@@ -381,6 +386,9 @@ class DliClient:
             request_headers = dict(headers or {})
             if data is not None:
                 request_headers["Content-Type"] = "application/json"
+            pause = self._pause_left()
+            if pause > 0:
+                self.sleep(pause)
             if not login:
                 self._authenticate(method, url, request_headers, data)  # signed afresh for every try
             try:
@@ -412,6 +420,8 @@ class DliClient:
                             _seconds(retry_after), _seconds(self.retry.budget))))
                 failure = None
                 delay = self.retry.backoff(attempt) if retry_after is None else retry_after
+                if status == 429:
+                    self._pause_all(delay)
             if failure and attempt >= self.retry.max_retries:
                 raise DliApiError(self.redact("%s %s failed: %s%s." % (
                     method, path, failure, " after %s tries" % (attempt + 1) if attempt else "")),
@@ -457,9 +467,20 @@ class DliClient:
 
     # -- authentication ------------------------------------------------------
     def _authenticate(self, method, url, headers, data):
-        if self._auth is None or self._token_renew_at is not None and self.clock() >= self._token_renew_at:
-            self._login()
-        self._auth.apply(method, url, headers, data)
+        with self._auth_lock:
+            if self._auth is None or self._token_renew_at is not None and self.clock() >= self._token_renew_at:
+                self._login()
+            auth = self._auth
+        auth.apply(method, url, headers, data)
+
+    def _pause_all(self, seconds):
+        """Hold every thread's next try for ``seconds``: the API throttles the account, not one call."""
+        with self._pause_lock:
+            self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+    def _pause_left(self):
+        with self._pause_lock:
+            return self._paused_until - self.clock()
 
     def _login(self):
         """Exchange the user's password for a token, once per task (again only if it expires)."""
@@ -495,15 +516,17 @@ class DliClient:
         return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else left / 2)
 
     # -- calls ---------------------------------------------------------------
-    def call(self, method, path, body=None, expect=dict, params=None):
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
         """Call DLI; return the decoded JSON answer, which must be of type ``expect``, or raise DliApiError.
-        ``params``: the query, a mapping (spaces are sent as %20, as the signature encodes them)."""
+        ``params``: the query, a mapping (spaces are sent as %20, as the signature encodes them).
+        ``check_each=False``: an array's elements are the caller's to check (one per job of a batch)."""
         if params:
             path += "?" + "&".join("%s=%s" % (quote(str(key), safe="~"), quote(str(value), safe="~"))
                                    for key, value in sorted(params.items()))
         response = self._send(method, self.endpoint, path, body=body, headers={"X-Project-Id": self.project_id})
         result, request_id = self._decode(response, method, path)
-        self.check_success(result, method, path, response.status_code, request_id)
+        if check_each or not isinstance(result, list):
+            self.check_success(result, method, path, response.status_code, request_id)
         if not isinstance(result, expect):
             raise DliApiError("%s %s answered HTTP %s with %s where %s was expected%s." % (
                 method, path, response.status_code, _json_kind(result), _json_kind(expect()),

@@ -17,16 +17,19 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import ConfigError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
     FIELDS,
     FIELDS_BY_NAME,
     JAR_JOB_TYPE,
+    argument_spec as fields_argument_spec,
     changed_fields,
     desired_for_job,
+    desired_from_params,
     job_from_detail,
     request_body,
     rules_broken,
+    tags_from_params,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
     READ_ONLY_KEYS,
@@ -51,6 +54,53 @@ UPGRADE_MODES = ("savepoint", "stateless")
 POLL_INTERVAL = 2
 
 JobUpdateError = JobError  # the name the update flow's callers and tests know it by
+NOT_READ = object()  # FlinkJarJobUpdate's detail when the job is still to be read
+
+
+def job_options_spec():
+    """The argument spec of one job's options (everything but the connection): the job's fields, what
+    identifies it, and how it is brought to them. Shared by dli_flink_jar_job and each job of
+    dli_flink_jar_jobs."""
+    spec = fields_argument_spec()
+    spec.update(
+        job_id=dict(type="int"),
+        state=dict(type="str", default="present", choices=list(STATES)),
+        upgrade_mode=dict(type="str", default="savepoint", choices=list(UPGRADE_MODES)),
+        purge_runtime_config=dict(type="bool", default=True),
+        tags=dict(type="dict"),
+        allow_restart=dict(type="bool", default=False),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
+        # What a returned job holds besides the options; accepted so that it can be given back.
+        status=dict(type="raw"),
+        update_time=dict(type="raw"),
+    )
+    return spec
+
+
+def checked_job_options(params):
+    """(desired fields, tags) from one job's validated options; ValueError naming every problem,
+    before any request is made."""
+    if params.get("job_id") is None and not params.get("name"):  # also when given as null
+        raise ValueError("one of the following is required: job_id, name")
+    desired = desired_from_params(params)
+    tags = tags_from_params(params.get("tags"))
+    if params["wait_timeout"] < 0:
+        raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
+    if (params["allow_restart"] or params["state"] in ("started", "stopped", "absent")) and params["wait_timeout"] < 1:
+        raise ValueError("%s needs a wait_timeout of at least 1 second: the job's stops and starts are waited "
+                         "for." % ("allow_restart=true" if params["allow_restart"] else "state=%s" % params["state"]))
+    return desired, tags
+
+
+def job_update_from_params(client, params, check_mode=False, detail=NOT_READ):
+    """The FlinkJarJobUpdate of one job's checked options."""
+    desired, tags = checked_job_options(params)
+    return FlinkJarJobUpdate(
+        client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
+        wait_timeout=params["wait_timeout"], check_mode=check_mode, state=params["state"],
+        upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags,
+        detail=detail)
 
 
 class Step:
@@ -153,7 +203,7 @@ class FlinkJarJobUpdate:
 
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
                  check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
-                 purge_runtime_config=True, tags=None):
+                 purge_runtime_config=True, tags=None, detail=NOT_READ):
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -174,6 +224,7 @@ class FlinkJarJobUpdate:
         self.stopped_by_us = False
         self.deadline = None
         self.created = None  # the detail of the job this task created: what the service filled in
+        self.detail = detail  # the job as read already (None: it does not exist), or NOT_READ
 
     @property
     def label(self):
@@ -349,6 +400,8 @@ class FlinkJarJobUpdate:
 
     def find(self):
         """The job's detail, or None when it does not exist (and may be created)."""
+        if self.detail is not NOT_READ:
+            return self.detail
         if self.job_id is None:
             self.job_id = job_id_by_name(self.client, self.desired["name"])
             if self.job_id is None:
@@ -476,5 +529,31 @@ class FlinkJarJobUpdate:
             raise exc
 
 
+def task_result(update, check_mode=False, diff_mode=False, redact=str):
+    """Run ``update``; the result as dli_flink_jar_job returns it: ``failed`` set on failure (with msg,
+    changed, the actions done, and the failed call's status_code, error_code, request_id), else changed,
+    actions, msg, job, job_id, update_time, restarted, and in diff mode the diff."""
+    failure = None
+    try:
+        result = update.run()
+    except JobError as exc:
+        failure = dict(exc.extra, msg=exc.msg)
+    except DliApiError as exc:
+        failure = exc.result()
+    except ConfigError as exc:
+        failure = dict(msg="Flink job %s: %s" % (update.label, exc))
+    if failure:
+        failure.update(failed=True, msg=redact(failure["msg"]), changed=update.wrote, actions=list(update.done))
+        return failure
+    diff = result.pop("diff", None)
+    if diff_mode and diff:
+        result["diff"] = diff
+    result["msg"] = "Flink job %s: %s%s." % (
+        update.label, "would " if check_mode and result["actions"] else "",
+        ", then ".join(result["actions"]) or "no change")
+    return result
+
+
 __all__ = ["FlinkJarJobUpdate", "JobError", "JobUpdateError", "READ_ONLY_KEYS", "STATES", "Step", "UPGRADE_MODES",
-           "job_shape", "plan_steps", "plan_update", "predicted_status"]
+           "checked_job_options", "job_options_spec", "job_shape", "job_update_from_params", "plan_steps",
+           "plan_update", "predicted_status", "task_result"]

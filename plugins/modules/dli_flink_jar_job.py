@@ -538,38 +538,19 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     REQUESTS_IMPORT_ERROR,
     ConfigError,
     CredentialsError,
-    DliApiError,
     DliClient,
 )
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
-    argument_spec as job_argument_spec,
-    desired_from_params,
-    tags_from_params,
-)
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    STATES,
-    UPGRADE_MODES,
-    FlinkJarJobUpdate,
-    JobError,
+    checked_job_options,
+    job_options_spec,
+    job_update_from_params,
+    task_result,
 )
 
 
 def main():
     argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(job_argument_spec())
-    argument_spec.update(
-        job_id=dict(type="int"),
-        state=dict(type="str", default="present", choices=list(STATES)),
-        upgrade_mode=dict(type="str", default="savepoint", choices=list(UPGRADE_MODES)),
-        purge_runtime_config=dict(type="bool", default=True),
-        tags=dict(type="dict"),
-        allow_restart=dict(type="bool", default=False),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
-        # What the module returns in job besides the options; accepted so that a returned job can be given back.
-        status=dict(type="raw"),
-        update_time=dict(type="raw"),
-    )
+    argument_spec.update(job_options_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[("job_id", "name")])
     if REQUESTS_IMPORT_ERROR:
@@ -581,47 +562,20 @@ def main():
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None
     try:
-        if params["job_id"] is None and not params["name"]:  # also when given as null, which required_one_of lets by
-            raise ValueError("one of the following is required: job_id, name")
-        desired = desired_from_params(params)
-        tags = tags_from_params(params["tags"])
-        if params["wait_timeout"] < 0:
-            raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
-        needs_wait = params["allow_restart"] or params["state"] in ("started", "stopped", "absent")
-        if needs_wait and params["wait_timeout"] < 1:
-            raise ValueError("%s needs a wait_timeout of at least 1 second: the job's stops and starts are waited "
-                             "for." % ("allow_restart=true" if params["allow_restart"] else "state=%s" % params["state"]))
+        checked_job_options(params)
         client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
         redact = client.redact
+        update = job_update_from_params(client, params, check_mode=module.check_mode)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=redact(str(exc)))
     if failure:
         module.fail_json(changed=False, **failure)
 
-    update = FlinkJarJobUpdate(
-        client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
-        wait_timeout=params["wait_timeout"], check_mode=module.check_mode, state=params["state"],
-        upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags)
-    try:
-        result = update.run()
-    except JobError as exc:
-        failure = dict(exc.extra, msg=exc.msg)
-    except DliApiError as exc:
-        failure = exc.result()
-    except ConfigError as exc:
-        failure = dict(msg="Flink job %s: %s" % (update.label, exc))
+    result = task_result(update, module.check_mode, module._diff, redact)
     for note in update.notes:
         module.warn(redact(note))
-    if failure:
-        failure["msg"] = redact(failure["msg"])
-        module.fail_json(changed=update.wrote, actions=update.done, **failure)
-
-    diff = result.pop("diff", None)
-    if module._diff and diff:
-        result["diff"] = diff
-    result["msg"] = "Flink job %s: %s%s." % (
-        update.label, "would " if module.check_mode and result["actions"] else "",
-        ", then ".join(result["actions"]) or "no change")
+    if result.pop("failed", False):
+        module.fail_json(**result)
     module.exit_json(**result)
 
 
