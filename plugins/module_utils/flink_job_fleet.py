@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Many Flink Jar jobs in one run: every job is checked first, the jobs named without an id are found
+with one paged list, and each job is then brought to its declaration by the same ``FlinkJarJobUpdate``
+as dli_flink_jar_job uses, in a bounded pool of threads that share one client (one session, one
+login, one backoff). Stops and starts that the threads send at about the same time go out as one
+call each, since the API's stop and run calls take a list of job ids."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError, is_true
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError, list_jobs
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
+    NOT_READ,
+    checked_job_options,
+    job_options_spec,
+    job_update_from_params,
+    task_result,
+)
+
+# How long the first stop (or start) of a batch waits for the others of its round to join it.
+BATCH_WINDOW = 0.2
+DEFAULT_CONCURRENCY = 8
+
+
+def job_label(index, params):
+    name = params.get("name") if isinstance(params, dict) else None
+    return "jobs[%s]%s" % (index, " (%s)" % name if name else "")
+
+
+def checked_jobs(jobs):
+    """Each job's options with defaults applied, or ValueError naming every bad job by index and name,
+    before any request is made."""
+    validator = ArgumentSpecValidator(job_options_spec())
+    checked, problems = [], []
+    for index, job in enumerate(jobs):
+        if not isinstance(job, dict):
+            problems.append("%s: must be a mapping of dli_flink_jar_job's options, not %s." % (
+                job_label(index, job), type(job).__name__))
+            continue
+        result = validator.validate(job)
+        messages = list(result.error_messages)
+        if not messages:
+            try:
+                checked_job_options(result.validated_parameters)
+            except ValueError as exc:
+                messages.append(str(exc))
+        if messages:
+            problems.append("%s: %s" % (job_label(index, job), " ".join(messages)))
+        checked.append(result.validated_parameters)
+    if problems:
+        raise ValueError(" ".join(problems))
+    return checked
+
+
+class BatchingClient:
+    """The shared client, but the stops and starts sent at about the same time go out together:
+    the first of a round waits ``window`` seconds for the others, then sends one call for all of
+    them and hands each caller its own element of the answer (or the call's failure)."""
+
+    def __init__(self, client, window=BATCH_WINDOW, sleep=time.sleep):
+        self.client = client
+        self.window = window
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.open = {}  # (path, flag, value) -> the round being gathered
+        self.batch_calls = 0
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def call(self, method, path, body=None, expect=dict, params=None):
+        if method != "POST" or not path.endswith(("/jobs/stop", "/jobs/run")) or not isinstance(body, dict) \
+                or len(body.get("job_ids") or ()) != 1:
+            return self.client.call(method, path, body, expect=expect, params=params)
+        flags = tuple(sorted((key, value) for key, value in body.items() if key != "job_ids"))
+        key = (path, flags)
+        with self.lock:
+            batch = self.open.get(key)
+            leader = batch is None
+            if leader:
+                batch = self.open[key] = dict(job_ids=[], done=threading.Event(), answer=None, error=None)
+            position = len(batch["job_ids"])
+            batch["job_ids"].append(body["job_ids"][0])
+        if leader:
+            self.sleep(self.window)
+            with self.lock:
+                del self.open[key]
+            try:
+                batch["answer"] = self.client.call(method, path, dict(flags, job_ids=batch["job_ids"]), expect=list,
+                                                   check_each=False)
+                self.batch_calls += 1
+            except DliApiError as exc:
+                batch["error"] = exc
+            batch["done"].set()
+        else:
+            batch["done"].wait()
+        if batch["error"] is not None:
+            raise copy.copy(batch["error"])
+        answer = batch["answer"]
+        if len(answer) != len(batch["job_ids"]):
+            raise DliApiError("%s %s answered %s elements for %s jobs." % (
+                method, path, len(answer), len(batch["job_ids"])), method=method, path=path)
+        element = answer[position]
+        if isinstance(element, dict) and "is_success" in element and not is_true(element["is_success"]):
+            raise DliApiError(self.client.redact("%s %s failed for job %s: is_success is false: %s" % (
+                method, path, batch["job_ids"][position], element.get("message") or "no message given")),
+                method=method, path=path, status_code=200)
+        return [element]
+
+
+def find_jobs(client, checked):
+    """The detail of each job (None: it does not exist, NOT_READ: it is read by its own update),
+    with one paged list for the jobs given by name only; a name two jobs have fails that job only."""
+    named = [params for params in checked if params["job_id"] is None]
+    ids_by_name = {}
+    if named:
+        for job in list_jobs(client):
+            ids_by_name.setdefault(job.get("name"), []).append(job.get("job_id"))
+    found = []
+    for params in checked:
+        if params["job_id"] is not None:
+            found.append((params["job_id"], NOT_READ, None))
+            continue
+        ids = ids_by_name.get(params["name"], [])
+        if len(ids) > 1:
+            found.append((None, NOT_READ, JobError("%s jobs are named %r (ids %s): give job_id to say which one." % (
+                len(ids), params["name"], ", ".join(str(job_id) for job_id in ids)))))
+        else:
+            found.append((ids[0] if ids else None, NOT_READ if ids else None, None))
+    return found
+
+
+def converge_jobs(client, jobs, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
+                  window=BATCH_WINDOW):
+    """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary)."""
+    checked = checked_jobs(jobs)
+    found = find_jobs(client, checked)
+    batching = BatchingClient(client, window=window)
+    results, notes = [None] * len(checked), [[] for dummy in checked]
+
+    def converge(index):
+        params = dict(checked[index])
+        job_id, detail, error = found[index]
+        label = "Flink job %s" % (params["name"] if params["job_id"] is None else params["job_id"])
+        if error is not None:
+            results[index] = dict(failed=True, changed=False, actions=[], msg="%s: %s" % (label, error.msg))
+            return
+        params["job_id"] = job_id if job_id is not None else params["job_id"]
+        update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail)
+        results[index] = task_result(update, check_mode, diff_mode, client.redact)
+        notes[index] = [client.redact(note) for note in update.notes]
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        list(pool.map(converge, range(len(checked))))
+    return results, notes, summary(checked, results)
+
+
+def summary(checked, results):
+    """Names (or ids) of the jobs that changed, stayed ok, were restarted or failed."""
+    groups = dict(changed=[], ok=[], restarted=[], failed=[])
+    for params, result in zip(checked, results):
+        label = params.get("name") or result.get("job_id") or params.get("job_id")
+        if result.get("failed"):
+            groups["failed"].append(label)
+        elif result.get("changed"):
+            groups["changed"].append(label)
+        else:
+            groups["ok"].append(label)
+        if result.get("restarted"):
+            groups["restarted"].append(label)
+    return groups

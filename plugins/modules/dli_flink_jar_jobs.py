@@ -1,0 +1,202 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hwcloud.dli contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dli_flink_jar_jobs
+short_description: Converge many Flink Jar jobs of Huawei Cloud Data Lake Insight (DLI) in one task
+version_added: 0.2.0
+description:
+  - Brings every job of O(jobs) to what it declares, as M(hwcloud.dli.dli_flink_jar_job) would one by one, in one
+    module run - one HTTP session, one IAM login, and the writes in a bounded pool of O(concurrency) threads.
+  - Every job is checked before the first request; a bad job fails the task with its index and name, and nothing
+    is written.
+  - The jobs given by O(jobs[].name) only are found with one paged list of the project's jobs, not one list each.
+  - Stops and starts that the threads send at about the same time go out as one call each (the API's stop and run
+    calls take a list of job ids); each job is judged by its own element of the answer.
+  - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
+    off together.
+  - One job failing does not stop the others. The task fails at the end if any job failed, naming them.
+author:
+  - hwcloud.dli contributors (@hwcloud)
+extends_documentation_fragment:
+  - hwcloud.dli.connection
+  - hwcloud.dli.attributes
+  - hwcloud.dli.attributes.ACTIONGROUP_DLI
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the jobs and returns, for each, the plan (RV(results[].actions)) and the predicted job. Writes nothing.
+  diff_mode:
+    support: full
+    details:
+      - One diff per job that differs, headed by its name.
+  idempotent:
+    support: full
+options:
+  jobs:
+    description:
+      - The jobs, each a mapping of the options of M(hwcloud.dli.dli_flink_jar_job) except the connection options
+        (V(job_id) or V(name), V(state), V(upgrade_mode), V(allow_restart), V(wait), V(wait_timeout), the job's
+        fields, ...), with the same defaults and meaning.
+      - A job's V(wait_timeout) bounds that job's waits.
+    type: list
+    elements: dict
+    required: true
+  concurrency:
+    description:
+      - How many jobs are worked on at once, at least V(1). Their stops and starts are sent in batches of up to
+        this many jobs.
+    type: int
+    default: 8
+seealso:
+  - module: hwcloud.dli.dli_flink_jar_job
+"""
+
+EXAMPLES = r"""
+- name: Keep the streaming jobs of the data platform as declared
+  hwcloud.dli.dli_flink_jar_jobs:
+    jobs:
+      - name: clickstream-enrichment
+        parallel_number: 4
+      - name: payments-fraud-scoring
+        resume_max_num: 10
+        state: started
+      - name: nightly-sessionization
+        state: stopped
+  register: fleet
+
+- name: Show what changed
+  ansible.builtin.debug:
+    var: fleet.summary
+"""
+
+RETURN = r"""
+changed:
+  description: Whether any job was (or, in check mode, would be) changed.
+  returned: always
+  type: bool
+results:
+  description:
+    - One result per job of O(jobs), in the same order, each in exactly the shape M(hwcloud.dli.dli_flink_jar_job)
+      returns - V(changed), V(actions), V(msg), V(job), V(job_id), V(update_time), V(restarted), and V(diff) in
+      diff mode; for a job that failed, V(failed), V(msg), V(changed), V(actions) done, and V(status_code),
+      V(error_code), V(request_id) of the failed call where there is one.
+  returned: when the jobs were checked
+  type: list
+  elements: dict
+summary:
+  description: The names (or ids) of the jobs by outcome. A restarted job is also in V(changed).
+  returned: when the jobs were checked
+  type: dict
+  contains:
+    changed:
+      description: Jobs that changed.
+      type: list
+      elements: raw
+    ok:
+      description: Jobs that did not change.
+      type: list
+      elements: raw
+    restarted:
+      description: Jobs that were stopped and started again.
+      type: list
+      elements: raw
+    failed:
+      description: Jobs that failed.
+      type: list
+      elements: raw
+  sample:
+    changed: [clickstream-enrichment]
+    ok: [payments-fraud-scoring, nightly-sessionization]
+    restarted: []
+    failed: []
+msg:
+  description: How many jobs changed, stayed ok and failed; on failure, the failed jobs' messages.
+  returned: always
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
+    CONNECTION_ARGUMENT_SPEC,
+    REQUESTS_IMPORT_ERROR,
+    ConfigError,
+    CredentialsError,
+    DliApiError,
+    DliClient,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
+    DEFAULT_CONCURRENCY,
+    checked_jobs,
+    converge_jobs,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
+
+
+def main():
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(
+        jobs=dict(type="list", elements="dict", required=True),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+
+    params = module.params
+    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+    # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
+    # the traceback of the exception being handled, and these failures are expected, not bugs.
+    failure = None
+    try:
+        if params["concurrency"] < 1:
+            raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
+        budget = max([job["wait_timeout"] for job in checked_jobs(params["jobs"])] + [params["timeout"] or 0])
+        client = DliClient(params, retry_budget=budget)
+        redact = client.redact
+        results, notes, summary = converge_jobs(client, params["jobs"], module.check_mode, module._diff,
+                                                params["concurrency"])
+    except (ValueError, ConfigError, CredentialsError) as exc:
+        failure = dict(msg=str(exc))
+    except JobError as exc:
+        failure = dict(exc.extra, msg=exc.msg)
+    except DliApiError as exc:  # the list that finds jobs by name failed: nothing was written
+        failure = exc.result()
+    if failure:
+        failure["msg"] = redact(failure["msg"])
+        module.fail_json(changed=False, **failure)
+
+    for job_notes in notes:
+        for note in job_notes:
+            module.warn(note)
+    changed = any(result.get("changed") for result in results)
+    output = dict(changed=changed, results=results, summary=summary)
+    if module._diff:
+        output["diff"] = [dict(result["diff"], before_header=label, after_header=label)
+                          for label, result in zip(job_labels(params["jobs"], results), results) if result.get("diff")]
+    counts = "%s changed, %s ok, %s failed" % (len(summary["changed"]), len(summary["ok"]), len(summary["failed"]))
+    if summary["failed"]:
+        module.fail_json(msg="%s of %s jobs failed (%s): %s" % (
+            len(summary["failed"]), len(results), counts,
+            " | ".join(result["msg"] for result in results if result.get("failed"))), **output)
+    output["msg"] = "%s jobs: %s%s." % (len(results), "would be " if module.check_mode else "", counts)
+    module.exit_json(**output)
+
+
+def job_labels(jobs, results):
+    return ["Flink job %s" % (job.get("name") or result.get("job_id") or job.get("job_id"))
+            for job, result in zip(jobs, results)]
+
+
+if __name__ == "__main__":
+    main()

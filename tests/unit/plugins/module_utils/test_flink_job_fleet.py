@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Many jobs in one run: every job checked first, names found with one list, stops and starts batched,
+results in the input's order, one failure not stopping the others."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+import pytest
+
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
+    BatchingClient,
+    checked_jobs,
+    converge_jobs,
+)
+from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
+
+LIST = "/v1.0/p1/streaming/jobs"
+STOP = "/v1.0/p1/streaming/jobs/stop"
+
+
+class RoutedClient(object):
+    """Answers by route, from any thread; records every call."""
+
+    project_id = "p1"
+
+    def __init__(self, routes):
+        self.routes = routes
+        self.calls = []
+        self.lock = threading.Lock()
+
+        class Retry(object):
+            max_retries = 0
+        self.retry = Retry()
+
+    def project_path(self, *segments):
+        return "/v1.0/p1/" + "/".join(str(segment) for segment in segments)
+
+    def redact(self, text):
+        return text
+
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
+        with self.lock:
+            self.calls.append((method, path, body))
+        outcome = self.routes[(method, path)]
+        outcome = outcome(body) if callable(outcome) else outcome
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def test_every_job_is_checked_first_with_its_index_and_name():
+    with pytest.raises(ValueError) as excinfo:
+        checked_jobs([{"name": "a"}, {"name": "b", "parallel_number": 0}, {"job_id": "x"}, "not a job", {}])
+    message = str(excinfo.value)
+    assert "jobs[1] (b): parallel_number must be at least 1, not 0." in message
+    assert "jobs[2]: argument 'job_id' is of type" in message
+    assert "jobs[3]: must be a mapping of dli_flink_jar_job's options, not str." in message
+    assert "jobs[4]: one of the following is required: job_id, name" in message
+    assert "jobs[0]" not in message
+
+
+def test_stops_sent_together_go_out_as_one_call_and_each_caller_gets_its_element():
+    answers = []
+    client = RoutedClient({("POST", STOP): lambda body: [
+        {"is_success": "true" if job_id != 7 else "false", "message": "no %s" % job_id} for job_id in body["job_ids"]]})
+    batching = BatchingClient(client, window=0.2)
+
+    def stop(job_id):
+        try:
+            answers.append((job_id, batching.call("POST", STOP, {"job_ids": [job_id], "trigger_savepoint": True},
+                                                  expect=list)))
+        except DliApiError as exc:
+            answers.append((job_id, exc.msg))
+
+    threads = [threading.Thread(target=stop, args=(job_id,)) for job_id in (5, 6, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(client.calls) == 1 and sorted(client.calls[0][2]["job_ids"]) == [5, 6, 7]
+    assert client.calls[0][2]["trigger_savepoint"] is True
+    by_job = dict(answers)
+    assert by_job[5] == [{"is_success": "true", "message": "no 5"}]
+    assert by_job[7] == "POST %s failed for job 7: is_success is false: no 7" % STOP
+
+
+def test_a_failed_batch_call_fails_each_of_its_callers():
+    lost = DliApiError("POST %s failed: HTTP 503" % STOP, method="POST", path=STOP, status_code=503)
+    client = RoutedClient({("POST", STOP): lost})
+    with pytest.raises(DliApiError, match="HTTP 503"):
+        BatchingClient(client, window=0).call("POST", STOP, {"job_ids": [5], "trigger_savepoint": False})
+
+
+def test_names_are_found_with_one_list_and_results_keep_the_input_order():
+    listed = {"is_success": "true", "job_list": {"total_count": 3, "jobs": [
+        {"job_id": 11, "name": "a"}, {"job_id": 12, "name": "b"}, {"job_id": 13, "name": "b"}]}}
+    routes = {("GET", LIST): listed,
+              ("GET", LIST + "/11"): {"job_detail": build_detail(job_id=11, name="a", parallel_number=2)},
+              ("GET", LIST + "/20"): {"job_detail": build_detail(job_id=20, name="c", job_type="flink_sql_job")}}
+    client = RoutedClient(routes)
+    results, notes, summary = converge_jobs(
+        client, [{"name": "a", "parallel_number": 2}, {"name": "b"}, {"job_id": 20}, {"name": "new"}],
+        check_mode=True, concurrency=2)
+    assert [call[1] for call in client.calls].count(LIST) == 1
+    assert results[0]["changed"] is False and results[0]["job_id"] == 11
+    assert results[1]["failed"] and "2 jobs are named 'b' (ids 12, 13)" in results[1]["msg"]
+    assert results[2]["failed"] and "it is a flink_sql_job" in results[2]["msg"]
+    assert results[3]["actions"] == ["create"] and results[3]["job"]["job_id"] is None
+    assert summary == {"changed": ["new"], "ok": ["a"], "restarted": [], "failed": ["b", 20]}
+    assert all(method == "GET" for method, path, body in client.calls)
