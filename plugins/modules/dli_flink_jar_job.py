@@ -21,6 +21,8 @@ description:
     representations (V(null), V("") and V([]) are all empty; O(runtime_config) is compared as a mapping).
     When nothing differs, nothing is written and the task reports V(ok).
   - Sends only the fields that differ. The update is a partial merge, so fields you do not set keep their values.
+  - So two tasks that change different fields of one job at the same time both keep their change. Two that change
+    the same field race, and the last write wins - the API has no conditional update.
   - A running job takes only O(smn_topic), O(restart_when_exception), O(resume_checkpoint), O(resume_max_num),
     O(checkpoint_path) and O(obs_bucket) in place. Any other change needs a restart, which the module
     does only with O(allow_restart=true).
