@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError, is_true
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError, list_jobs
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
     checked_job_options,
@@ -122,25 +122,55 @@ class BatchingClient:
 
 
 def find_jobs(client, checked):
-    """The detail of each job (None: it does not exist, NOT_READ: it is read by its own update),
-    with one paged list for the jobs given by name only; a name two jobs have fails that job only."""
+    """(job_id, detail, error) of each job: detail None when it does not exist, NOT_READ when its own
+    update reads it. The jobs named without an id are found with one paged list; when the project's
+    jobs fit in fewer list pages than there are jobs to read, the details come from the list too
+    (its two forms together hold every field of a job) instead of one read each."""
     named = [params for params in checked if params["job_id"] is None]
+    given_ids = len(checked) - len(named)
+    plain = list_jobs(client) if named else None
+    if plain is not None:
+        names = set(params["name"] for params in named)
+        to_read = given_ids + len([job for job in plain if job.get("name") in names])
+        use_list = pages(len(plain)) < to_read  # one more list, with details, against one read per job
+    else:
+        total = project_job_count(client) if given_ids > 3 else None
+        use_list = total is not None and 1 + 2 * pages(total) < given_ids
+    listed = {}
+    if use_list:
+        plain = plain if plain is not None else list_jobs(client)
+        detailed = dict((job.get("job_id"), job) for job in list_jobs(client, show_detail="true"))
+        for job in plain:
+            if job.get("job_id") in detailed:
+                listed[job.get("job_id")] = dict(job, **detailed[job.get("job_id")])
     ids_by_name = {}
-    if named:
-        for job in list_jobs(client):
-            ids_by_name.setdefault(job.get("name"), []).append(job.get("job_id"))
+    for job in plain or ():
+        ids_by_name.setdefault(job.get("name"), []).append(job.get("job_id"))
     found = []
     for params in checked:
         if params["job_id"] is not None:
-            found.append((params["job_id"], NOT_READ, None))
+            found.append((params["job_id"], listed.get(params["job_id"], NOT_READ), None))
             continue
         ids = ids_by_name.get(params["name"], [])
         if len(ids) > 1:
             found.append((None, NOT_READ, JobError("%s jobs are named %r (ids %s): give job_id to say which one." % (
                 len(ids), params["name"], ", ".join(str(job_id) for job_id in ids)))))
+        elif ids:
+            found.append((ids[0], listed.get(ids[0], NOT_READ), None))
         else:
-            found.append((ids[0] if ids else None, NOT_READ if ids else None, None))
+            found.append((None, None, None))
     return found
+
+
+def pages(total):
+    return (total + PAGE_SIZE - 1) // PAGE_SIZE
+
+
+def project_job_count(client):
+    """How many jobs the project has (one list call of one job)."""
+    answer = client.call("GET", client.project_path("streaming", "jobs"), params=dict(limit=1, offset=0))
+    total = (answer.get("job_list") or {}).get("total_count") if isinstance(answer.get("job_list"), dict) else None
+    return total if isinstance(total, int) else None
 
 
 def converge_jobs(client, jobs, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,

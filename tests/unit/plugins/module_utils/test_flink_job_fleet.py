@@ -45,8 +45,9 @@ class RoutedClient(object):
 
     def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
         with self.lock:
-            self.calls.append((method, path, body))
-        outcome = self.routes[(method, path)]
+            self.calls.append((method, path, body if params is None else params))
+        route = (method, path, "detail") if (params or {}).get("show_detail") == "true" else (method, path)
+        outcome = self.routes[route]
         outcome = outcome(body) if callable(outcome) else outcome
         if isinstance(outcome, Exception):
             raise outcome
@@ -99,17 +100,36 @@ def test_a_failed_batch_call_fails_each_of_its_callers():
 def test_names_are_found_with_one_list_and_results_keep_the_input_order():
     listed = {"is_success": "true", "job_list": {"total_count": 3, "jobs": [
         {"job_id": 11, "name": "a"}, {"job_id": 12, "name": "b"}, {"job_id": 13, "name": "b"}]}}
-    routes = {("GET", LIST): listed,
+    routes = {("GET", LIST): listed, ("GET", LIST, "detail"): {"job_list": {"total_count": 0, "jobs": []}},
               ("GET", LIST + "/11"): {"job_detail": build_detail(job_id=11, name="a", parallel_number=2)},
               ("GET", LIST + "/20"): {"job_detail": build_detail(job_id=20, name="c", job_type="flink_sql_job")}}
     client = RoutedClient(routes)
     results, notes, summary = converge_jobs(
         client, [{"name": "a", "parallel_number": 2}, {"name": "b"}, {"job_id": 20}, {"name": "new"}],
         check_mode=True, concurrency=2)
-    assert [call[1] for call in client.calls].count(LIST) == 1
+    # One list for the names, one with details (here it lists none, so job 11 is read on its own).
+    assert [call[1] for call in client.calls].count(LIST) == 2
     assert results[0]["changed"] is False and results[0]["job_id"] == 11
     assert results[1]["failed"] and "2 jobs are named 'b' (ids 12, 13)" in results[1]["msg"]
     assert results[2]["failed"] and "it is a flink_sql_job" in results[2]["msg"]
     assert results[3]["actions"] == ["create"] and results[3]["job"]["job_id"] is None
     assert summary == {"changed": ["new"], "ok": ["a"], "restarted": [], "failed": ["b", 20]}
     assert all(method == "GET" for method, path, body in client.calls)
+
+
+def test_when_the_project_fits_in_fewer_pages_than_there_are_jobs_the_list_gives_the_details():
+    plain = [dict(job_id=job_id, name="j%s" % job_id, desc="", job_type="flink_jar_job", status="job_running",
+                  queue_name="q", main_class=None, update_time=7, duration=1) for job_id in (1, 2, 3)]
+    detailed = [dict(job_id=job_id, name="j%s" % job_id, desc="", job_type="flink_jar_job", status="job_running",
+                     queue_name="q", entrypoint_args=None,
+                     job_config=dict(build_detail()["job_config"], parallel_number=job_id)) for job_id in (1, 2, 3)]
+    client = RoutedClient({
+        ("GET", LIST): {"job_list": {"total_count": 3, "jobs": plain}},
+        ("GET", LIST, "detail"): {"job_list": {"total_count": 3, "jobs": detailed}}})
+    results, notes, summary = converge_jobs(
+        client, [{"job_id": 1, "parallel_number": 1}, {"job_id": 2, "parallel_number": 2}, {"name": "j3"}],
+        concurrency=3)
+    assert [call[2]["show_detail"] if "show_detail" in call[2] else "limit=%s" % call[2]["limit"]
+            for call in client.calls] == ["limit=100", "true"]
+    assert [result["changed"] for result in results] == [False, False, False]
+    assert results[2]["job"]["update_time"] == 7 and results[2]["job"]["parallel_number"] == 3
