@@ -51,6 +51,9 @@ START_FAILED_STATUSES = ("job_submit_fail", "job_running_exception", "job_arrear
 NEVER_RAN_STATUSES = ("job_init",)
 STATES = ("present", "started", "stopped", "absent")
 UPGRADE_MODES = ("savepoint", "stateless")
+# Seconds between reads of a job being stopped or started: soon at first (a stop often takes a
+# second or two), then every POLL_INTERVAL.
+FIRST_POLLS = (0.5, 1)
 POLL_INTERVAL = 2
 
 JobUpdateError = JobError  # the name the update flow's callers and tests know it by
@@ -368,6 +371,7 @@ class FlinkJarJobUpdate:
 
         A job seen stopping and then running again did not stop: its savepoint failed (a stop with
         savepoint that fails leaves the job running), or someone else started it again."""
+        polls = 0
         while True:
             detail = self.get_detail()
             status = detail.get("status")
@@ -388,7 +392,8 @@ class FlinkJarJobUpdate:
             if remaining <= 0:
                 raise JobError("the job %s: still %s after wait_timeout=%s seconds (%s)." % (
                     doing, status, self.wait_timeout, desc), status=status)
-            self.sleep(min(POLL_INTERVAL, remaining))
+            self.sleep(min(FIRST_POLLS[polls] if polls < len(FIRST_POLLS) else POLL_INTERVAL, remaining))
+            polls += 1
 
     # -- the run ---------------------------------------------------------------
     def run(self):

@@ -159,18 +159,18 @@ def test_restart_with_savepoint_stops_waits_updates_starts_and_waits(job_detail,
     assert bodies(client) == [{"job_ids": [104], "trigger_savepoint": True}, {"parallel_number": 4},
                               {"job_ids": [104], "resume_savepoint": True}]
     assert result["actions"] == RESTART_ACTIONS and up.done == RESTART_ACTIONS
-    assert result["job"]["status"] == "job_running" and clock.sleeps == [2, 2]
+    assert result["job"]["status"] == "job_running" and clock.sleeps == [0.5, 0.5]
 
 
 def test_restart_times_out_when_the_job_does_not_stop(job_detail, clock):
-    script = [get(job_detail(status="job_running")), stop()] + [get(job_detail(status="job_canceling"))] * 4
+    script = [get(job_detail(status="job_running")), stop()] + [get(job_detail(status="job_canceling"))] * 5
     client = FakeClient(script)
     up = update(client, clock, allow_restart=True, wait_timeout=5, parallel_number=4)
     with pytest.raises(JobUpdateError) as excinfo:
         up.run()
     assert excinfo.value.msg == ("Flink job 104: the job did not stop: still job_canceling after wait_timeout=5 "
                                  "seconds (no status description).")
-    assert excinfo.value.extra["status"] == "job_canceling" and clock.sleeps == [2, 2, 1]
+    assert excinfo.value.extra["status"] == "job_canceling" and clock.sleeps == [0.5, 1, 2, 1.5]
     assert up.wrote is True and up.done == ["stop with savepoint"]
 
 
@@ -305,7 +305,7 @@ def test_a_job_started_again_by_someone_else_during_the_wait_is_not_waited_for_t
     assert excinfo.value.msg == (
         "Flink job 104: the job was being stopped by someone else, and is job_running again (no status description): "
         "someone else started it again. Nothing else was changed.")
-    assert excinfo.value.extra["status"] == "job_running" and clock.sleeps == [2]
+    assert excinfo.value.extra["status"] == "job_running" and clock.sleeps == [0.5]
     assert up.wrote is False
 
 
