@@ -9,7 +9,7 @@ import re
 import sys
 import tarfile
 
-# What must be in it: the plugins, the metadata Galaxy, ansible-builder and AWX read, the docs.
+# What must be in it: the plugins, the role, the metadata Galaxy, ansible-builder and AWX read, the docs.
 REQUIRED = (
     "MANIFEST.json",
     "FILES.json",
@@ -20,7 +20,10 @@ REQUIRED = (
     "meta/execution-environment.yml",
     "plugins/modules/dli_flink_jar_job.py",
     "plugins/modules/dli_flink_jar_job_info.py",
+    "plugins/modules/dli_flink_jar_jobs.py",
     "plugins/module_utils/api.py",
+    "roles/flink_jar_jobs/meta/argument_specs.yml",
+    "roles/flink_jar_jobs/tasks/main.yml",
     "docs/docsite/extra-docs.yml",
     "changelogs/changelog.yaml",
 )

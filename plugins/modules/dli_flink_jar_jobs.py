@@ -17,7 +17,8 @@ description:
     module run - one HTTP session, one IAM login, and the writes in a bounded pool of O(concurrency) threads.
   - Every job is checked before the first request; a bad job fails the task with its index and name, and nothing
     is written.
-  - The jobs given by C(name) only are found with one paged list of the project's jobs, not one list each.
+  - The jobs of O(jobs) given by their C(name) only (no C(job_id)) are found with one paged list of the project's jobs,
+    not one list each.
   - Stops and starts that the threads send at about the same time go out as one call each (the API's stop and run
     calls take a list of job ids); each job is judged by its own element of the answer.
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
@@ -33,7 +34,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the jobs and returns, for each, the plan (C(actions) in RV(results)) and the predicted job. Writes nothing.
+      - Reads the jobs and returns, for each, in RV(results), the plan (its C(actions)) and the predicted job. Writes
+        nothing.
   diff_mode:
     support: full
     details:
