@@ -20,6 +20,7 @@ REQUIRED = (
     "meta/execution-environment.yml",
     "plugins/modules/dli_flink_jar_job.py",
     "plugins/modules/dli_flink_jar_job_info.py",
+    "plugins/modules/dli_token.py",
     "plugins/module_utils/api.py",
     "docs/docsite/extra-docs.yml",
     "changelogs/changelog.yaml",
