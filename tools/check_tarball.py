@@ -9,7 +9,8 @@ import re
 import sys
 import tarfile
 
-# What must be in it: the plugins, the role, the metadata Galaxy, ansible-builder and AWX read, the docs.
+# What must be in it: the plugins, the role, the metadata Galaxy, ansible-builder and AWX read, AWX's
+# credential type, the docs.
 REQUIRED = (
     "MANIFEST.json",
     "FILES.json",
@@ -18,9 +19,11 @@ REQUIRED = (
     "requirements.txt",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
+    "extensions/awx/huawei_cloud_credential_type.yml",
     "plugins/modules/dli_flink_jar_job.py",
     "plugins/modules/dli_flink_jar_job_info.py",
     "plugins/modules/dli_flink_jar_jobs.py",
+    "plugins/modules/dli_token.py",
     "plugins/module_utils/api.py",
     "roles/flink_jar_jobs/meta/argument_specs.yml",
     "roles/flink_jar_jobs/tasks/main.yml",

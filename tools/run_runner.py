@@ -3,9 +3,12 @@
 """`make runner`: the demo playbook under ansible-runner, the engine of AWX / Automation Platform.
 
 Runs docs/examples/scale_job.yml twice against a fresh emulator, the way an AWX job template
-would (a private data directory, credentials in environment variables), and judges each run by
-the events ansible-runner records: the first run's task reports changed, the second ok, and no
-event, nor the recorded output, holds the secret key.
+would: a private data directory, and the credentials in exactly the environment variables that a
+credential of the collection's AWX credential type (extensions/awx/huawei_cloud_credential_type.yml)
+injects, its inputs being the emulator's project, endpoint and access keys; every other variable of
+the type is injected empty, as AWX does. Each run is judged by the events ansible-runner records:
+the first run's task reports changed, the second ok, and no event, nor the recorded output, holds
+the secret key.
 """
 
 import os
@@ -13,19 +16,34 @@ import shutil
 import sys
 import tempfile
 
-import ansible_runner
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, HERE)  # also when loaded by the unit tests
 
+import awx_credential_type  # noqa: E402
 import dli_emulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, "docs", "examples", "scale_job.yml")
 TASK = "Scale the enrichment job"
 
 
+def credential_inputs(url):
+    """The inputs of the AWX credential the runs use: the emulator's project, its URL as the DLI endpoint, and its
+    permanent access keys. Every other field is left empty."""
+    return dict(project_id=dli_emulator.PROJECT_ID, endpoint=url, access_key=dli_emulator.ACCESS_KEY,
+                secret_key=dli_emulator.SECRET_KEY)
+
+
+def runner_environment(url):
+    """The environment of the runs: what the credential type injects for ``credential_inputs``, nothing more."""
+    return awx_credential_type.injected_environment(awx_credential_type.load(), credential_inputs(url))
+
+
 def run_demo(private_data_dir, url):
-    envvars = dict(dli_emulator.client_environment(url),
+    import ansible_runner  # here: the unit tests load this file where ansible-runner is not installed
+
+    envvars = dict(runner_environment(url),
                    ANSIBLE_PYTHON_INTERPRETER=sys.executable)  # the venv python, which has requests
     return ansible_runner.run(
         private_data_dir=private_data_dir, playbook=PLAYBOOK, inventory="localhost ansible_connection=local",
@@ -59,6 +77,10 @@ def main():
     for name in [k for k in os.environ if k.startswith("HW_")]:
         del os.environ[name]
     process, url = dli_emulator.spawn_process(transition_seconds=0.5)
+    injected = runner_environment(url)
+    print("credential type %r: sets %s; injects empty: %s" % (
+        awx_credential_type.load()["name"], ", ".join(sorted(name for name in injected if injected[name])),
+        ", ".join(sorted(name for name in injected if not injected[name]))), flush=True)
     problems = []
     private_data_dir = tempfile.mkdtemp(prefix="hwcloud-dli-runner-")
     try:

@@ -54,11 +54,13 @@ options:
   auth_token:
     description:
       - An IAM token, sent as C(X-Auth-Token). Takes precedence over every other credential.
+      - For example the token that M(hwcloud.dli.dli_token) returns, which logs in once for the tasks of a whole run.
       - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
     type: str
   user_name:
     description:
-      - IAM user name, exchanged with O(password) and O(domain_name) for a token once per task.
+      - IAM user name, exchanged with O(password) and O(domain_name) for a token once per task (see
+        M(hwcloud.dli.dli_token) for once per run).
       - If not set, the value of the E(HW_USER_NAME) environment variable is used.
     type: str
   password:
@@ -109,14 +111,17 @@ options:
     default: 5
 notes:
   - "Secrets (O(secret_key), O(security_token), O(auth_token), O(password) and a token obtained by login) never
-    appear in a message or result, in any form: as they are, escaped or URL-encoded. Header values
+    appear in a message or result, in any form: as they are, escaped or URL-encoded. The one exception is
+    M(hwcloud.dli.dli_token), whose purpose is to return the token it obtains, in RV(hwcloud.dli.dli_token#module:token)
+    only. Header values
     (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
     and refused if they still hold a space, a control character or a non-ASCII character."
   - "C(~/.netrc) and E(NETRC) are never read, so they cannot replace the request signature. Proxies are taken
     from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY)."
   - "Credentials: the first complete set wins: O(auth_token); O(access_key) + O(secret_key) (+ O(security_token));
     O(user_name) + O(password) + O(domain_name). The environment variables are those of the Huawei Cloud
-    Terraform provider, so one shell set-up serves both."
+    Terraform provider, so one shell set-up serves both. A variable set to the empty string counts as not set, as
+    AWX injects those of the credential fields left empty."
 requirements:
   - requests
 """

@@ -62,6 +62,10 @@ PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # CA bundles requests would take from the environment; read here, since the session ignores the
 # environment (which would also let ~/.netrc replace the signature with Basic auth).
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+# What each credential kind (auth's ``method``) is called in messages.
+CREDENTIAL_KINDS = {"token": "an IAM token (auth_token, HW_AUTH_TOKEN)",
+                    "aksk": "access keys (access_key and secret_key, HW_ACCESS_KEY and HW_SECRET_KEY)",
+                    "password": "an IAM user (user_name, password and domain_name)"}
 # An IAM token is renewed this long before it expires.
 TOKEN_RENEWAL_MARGIN = 300
 # How much longer than ``timeout`` one exchange may take as a whole: enough for requests' own connect
@@ -179,10 +183,11 @@ def _base_url(option, url, allowed_paths=("", "/")):
 def resolve_endpoints(params):
     """Return (dli_base_url, iam_base_url) from the connection options; IAM's is None
     when neither iam_endpoint nor region is given (only password login needs it)."""
-    region = params.get("region")
+    # An empty value is unset, as the empty variables an AWX credential injects for inputs left blank.
+    region = params.get("region") or None
     cloud = params.get("cloud") or REGION_CLOUD.get(region, DEFAULT_CLOUD)
-    endpoint = params.get("endpoint")
-    iam = params.get("iam_endpoint")
+    endpoint = params.get("endpoint") or None
+    iam = params.get("iam_endpoint") or None
     if not endpoint:
         if not region:
             raise ConfigError("region is required (option region or environment variable HW_REGION_NAME) "
@@ -311,6 +316,7 @@ class DliClient:
         self._auth_lock = threading.Lock()
         self._pause_lock = threading.Lock()
         self._paused_until = 0.0
+        self._token_expires_at = None
 
     @staticmethod
     def _verify(params):
@@ -501,13 +507,27 @@ class DliClient:
                 path=path, status_code=response.status_code, request_id=request_id)
         self.redact.add(token)
         self._auth = TokenAuth(token)
-        self._token_renew_at = self._renew_at(body)
+        self._token_expires_at = _expires_at(body)
+        self._token_renew_at = self._renew_at(self._token_expires_at)
 
-    def _renew_at(self, body):
+    def login_token(self):
+        """Log in to IAM with the password credentials, exactly as a task's first call does, and return
+        ``(token, expires_at)``: the token IAM issued and its ``expires_at`` (ISO 8601 text as IAM gives it, or
+        None). Later tasks pass the token as ``auth_token`` instead of logging in each (module dli_token).
+
+        Only password credentials log in: access keys sign every request and need no token, and a token
+        given is one already; for those it raises ConfigError without any request. LoginError if IAM refuses."""
+        if not isinstance(self.credentials, PasswordCredentials):
+            raise ConfigError("Only an IAM user (user_name, password and domain_name) logs in for a token; the "
+                              "credentials given are %s, which need no login." % CREDENTIAL_KINDS[self.credentials.method])
+        self._login()
+        return self._auth.token, self._token_expires_at
+
+    def _renew_at(self, expires_at):
         """When (on ``clock``) to log in again: shortly before the token's expires_at, if given."""
         try:
-            expires = datetime.strptime(body["token"]["expires_at"][:19], "%Y-%m-%dT%H:%M:%S")
-        except (KeyError, TypeError, ValueError):
+            expires = datetime.strptime(expires_at[:19], "%Y-%m-%dT%H:%M:%S")
+        except (TypeError, ValueError):
             return None
         left = (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
         if left <= 0:  # just issued, so valid: this host's clock is off; never renew before every call
@@ -571,6 +591,15 @@ def _error_from_body(body):
     return None, None
 
 
+def _expires_at(body):
+    """The ``token.expires_at`` of IAM's login answer, or None when it has none (or not as text)."""
+    try:
+        expires_at = body["token"]["expires_at"]
+    except (KeyError, TypeError):
+        return None
+    return expires_at if isinstance(expires_at, str) and expires_at else None
+
+
 def _text(value):
     return None if value is None or value == "" else str(value)
 
@@ -600,6 +629,6 @@ def _snippet(response):
     return repr(text if len(text) <= 200 else text[:197] + "...")
 
 
-__all__ = ["CONNECTION_ARGUMENT_SPEC", "AnswerLostError", "ConfigError", "CredentialsError", "DliApiError",
-           "DliClient", "LoginError", "REQUESTS_IMPORT_ERROR", "RetryPolicy", "is_true", "request_id_tail",
-           "resolve_endpoints"]
+__all__ = ["CONNECTION_ARGUMENT_SPEC", "CREDENTIAL_KINDS", "AnswerLostError", "ConfigError", "CredentialsError",
+           "DliApiError", "DliClient", "LoginError", "REQUESTS_IMPORT_ERROR", "RetryPolicy", "is_true",
+           "request_id_tail", "resolve_endpoints"]

@@ -42,6 +42,9 @@ USER_NAME = "demo-user"
 PASSWORD = "demo-password-123"
 DOMAIN_NAME = "demo-domain"
 STATIC_TOKEN = "emulator-static-token"
+# Every token an IAM login issues is this prefix and 32 hex digits, so a test can search output for any of them.
+ISSUED_TOKEN_PREFIX = "emu-"
+ISSUED_TOKEN = re.compile(re.escape(ISSUED_TOKEN_PREFIX) + "[0-9a-f]{32}")
 KEYS = {ACCESS_KEY: SECRET_KEY, TEMP_ACCESS_KEY: TEMP_SECRET_KEY}
 
 DEFAULT_JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo_jobs.json")
@@ -487,7 +490,7 @@ class Handler(BaseHTTPRequestHandler):
         if (name, password, domain, project) != (USER_NAME, PASSWORD, DOMAIN_NAME, PROJECT_ID):
             return self._answer(401, {"error": {"code": 401, "message": "The username or password is wrong.",
                                                 "title": "Unauthorized"}})
-        token = "emu-" + uuid.uuid4().hex
+        token = ISSUED_TOKEN_PREFIX + uuid.uuid4().hex
         self.state.tokens.add(token)
         self._answer(201, {"token": {"methods": ["password"], "project": {"id": PROJECT_ID},
                                      "expires_at": datetime.fromtimestamp(time.time() + 86400, timezone.utc).isoformat()}},

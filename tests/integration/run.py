@@ -62,16 +62,27 @@ def module_examples(module):
     raise SystemExit("no EXAMPLES in %s" % module)
 
 
+def example_environment(name, url):
+    """The HW_* variables a module's EXAMPLES run with: the emulator's access keys, or for dli_token, whose
+    examples log in once, its IAM user."""
+    env = dli_emulator.client_environment(url)
+    if name == "dli_token":
+        del env["HW_ACCESS_KEY"], env["HW_SECRET_KEY"]
+        env.update(HW_USER_NAME=dli_emulator.USER_NAME, HW_USER_PASSWORD=dli_emulator.PASSWORD,
+                   HW_DOMAIN_NAME=dli_emulator.DOMAIN_NAME, HW_AUTH_URL=url)
+    return env
+
+
 def run_examples(workdir, url):
     """Each module's EXAMPLES as written, on fresh demo jobs, twice: they must pass, and change nothing the second time.
 
     Connection and credentials come from the HW_* environment variables, as in docs/examples/."""
-    env = dli_emulator.client_environment(url)
     reset = {"name": "Reset the emulator", "ansible.builtin.uri": {"url": url + "/_emulator/reset", "method": "POST"}}
     problems = []
     for module in module_files():
         name = os.path.basename(module)[:-3]
         examples = module_examples(module)
+        env = example_environment(name, url)
         for attempt, pre_tasks in (("first", [reset]), ("second", [])):
             play = {"name": "%s EXAMPLES, %s run" % (name, attempt), "hosts": "localhost", "connection": "local",
                     "gather_facts": False, "pre_tasks": pre_tasks, "tasks": examples}
@@ -83,6 +94,8 @@ def run_examples(workdir, url):
             elif attempt == "second" and (not recap or recap.group(1) != "0"):
                 problems.append("the second run of %s changed something: %s" % (
                     name, recap.group(0) if recap else "no recap"))
+            if dli_emulator.ISSUED_TOKEN.search(output):
+                problems.append("a token issued by a login shows in the %s run of %s" % (attempt, name))
     return problems
 
 
@@ -118,6 +131,8 @@ def main(argv):
                     {"ansible.builtin.uri": {"url": "{{ dli_url }}/_emulator/shutdown", "method": "POST"}}]}
         code, output = run_playbook(workdir, "secrets", play, {}, ["-vvv"])
         leaked = [what for what, secret in SECRETS.items() if secret in output]
+        if dli_emulator.ISSUED_TOKEN.search(output):  # the tokens its logins issued, dli_token's included
+            leaked.append("a token issued by an IAM login")
         if code != 0 or leaked:
             print(output)
             print("secret search: exit code %s, leaked: %s" % (code, ", ".join(leaked) or "nothing"))

@@ -138,6 +138,8 @@ def test_iam_token_then_use(url):
         "scope": {"project": {"id": emu.PROJECT_ID}}}}
     issued = requests.post(url + "/v3/auth/tokens", json=body)
     assert issued.status_code == 201
+    # The shape run.py searches the -vvv output for.
+    assert emu.ISSUED_TOKEN.fullmatch(issued.headers["X-Subject-Token"])
     answer = requests.get(url + job_path(1001), headers={"X-Auth-Token": issued.headers["X-Subject-Token"]})
     assert answer.status_code == 200
     assert requests.get(url + job_path(1001), headers={"X-Auth-Token": "forged"}).status_code == 401

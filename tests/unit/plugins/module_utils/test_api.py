@@ -342,6 +342,39 @@ def test_password_login_once_then_token(mocked):
     assert "Authorization" not in mocked.calls[1].request.headers
 
 
+def test_login_token_is_the_task_s_own_login_and_returns_the_token_and_its_expiry(mocked):
+    mocked.add(responses.POST, IAM_TOKENS, status=201, headers={"X-Subject-Token": "issued-token"},
+               json={"token": {"expires_at": "2099-01-02T03:04:05.000000Z"}})
+    mocked.add(responses.GET, BASE + "/v1.0/p1/a", json=OK)
+    client = DliClient(PASSWORD_PARAMS)
+    assert client.login_token() == ("issued-token", "2099-01-02T03:04:05.000000Z")
+    client.call("GET", "/v1.0/p1/a")  # the token is the client's own now: no second login
+    assert [c.request.url for c in mocked.calls] == [IAM_TOKENS, BASE + "/v1.0/p1/a"]
+    assert mocked.calls[1].request.headers["X-Auth-Token"] == "issued-token"
+    assert client.redact("issued-token") == auth.REDACTED  # and out of every message
+
+
+@pytest.mark.parametrize("options, kind", [
+    (dict(), "access keys (access_key and secret_key, HW_ACCESS_KEY and HW_SECRET_KEY)"),
+    (dict(auth_token="given"), "an IAM token (auth_token, HW_AUTH_TOKEN)"),
+])
+def test_login_token_is_for_an_iam_user_only(mocked, options, kind):
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, **options)).login_token()
+    assert str(excinfo.value) == ("Only an IAM user (user_name, password and domain_name) logs in for a token; the "
+                                  "credentials given are %s, which need no login." % kind)
+    assert len(mocked.calls) == 0
+
+
+def test_empty_endpoint_region_and_iam_values_count_as_unset():
+    # As an AWX credential injects the variables of inputs left empty.
+    assert resolve_endpoints(dict(region="", cloud="", endpoint=BASE, iam_endpoint="")) == (BASE, None)
+    assert resolve_endpoints(dict(region="eu-de", cloud="", endpoint="", iam_endpoint="")) == (
+        "https://dli.eu-de.myhuaweicloud.com", "https://iam.eu-de.myhuaweicloud.com")
+    with pytest.raises(ConfigError, match="^region is required"):
+        resolve_endpoints(dict(region="", endpoint=""))
+
+
 def test_password_login_failure_reports_iam_error(mocked):
     mocked.add(responses.POST, IAM_TOKENS, status=401,
                json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})

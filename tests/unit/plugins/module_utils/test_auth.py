@@ -141,6 +141,34 @@ def test_incomplete_credentials_name_options_and_environment():
     assert "Only access_key, user_name are set." in msg
 
 
+# An AWX credential type injects every variable it lists, those of inputs left empty as "": with Ansible's
+# env_fallback, the options get "". Empty is unset, whichever credential set it belongs to.
+EMPTY = dict((option, "") for option in ENVIRONMENT_VARIABLES)
+
+
+@pytest.mark.parametrize("params, kind", [
+    (dict(EMPTY, access_key=AK, secret_key=SK), AkSkAuth),
+    (dict(EMPTY, access_key=AK, secret_key=SK, security_token=""), AkSkAuth),
+    (dict(EMPTY, user_name="u", password="p", domain_name="d"), PasswordCredentials),
+    (dict(EMPTY, auth_token="t"), TokenAuth),
+])
+def test_empty_values_count_as_unset(params, kind):
+    clean_header_options(params)  # as the client does first: "" stays "", and is not refused
+    credentials = credentials_from_params(params)
+    assert isinstance(credentials, kind)
+    if kind is AkSkAuth:
+        headers = {}
+        credentials.apply("GET", "https://h.example.com/v1", headers, b"")
+        assert "X-Security-Token" not in headers  # an empty security token is not sent
+
+
+def test_only_empty_values_are_no_credentials_and_none_is_named_as_set():
+    with pytest.raises(CredentialsError) as excinfo:
+        credentials_from_params(dict(EMPTY))
+    assert str(excinfo.value).startswith("No complete Huawei Cloud credentials were given.")
+    assert "Only" not in str(excinfo.value)
+
+
 def test_password_token_request_body():
     body = PasswordCredentials("u", "pw", "dom").token_request_body("proj")
     assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
