@@ -191,8 +191,9 @@ class Chaos:
         return None
 
     def retry_after(self):
+        """The Retry-After header's value: the setting in seconds (0.5 as 0.5), 1 when it is null."""
         value = self.settings["retry_after"]
-        return "1" if value is None else ("%g" % value)
+        return format(1 if value is None else value, "g")
 
 
 def new_stats():
@@ -778,6 +779,9 @@ class Handler(BaseHTTPRequestHandler):
                 fault["times"] = int(fault.get("times") or 1)
                 state.faults.append(fault)
                 return self._answer(200, fault)
+            if route == "/_emulator/jobs" and method == "GET":  # every job as stored, by id: a soak's snapshot
+                return self._answer(200, dict((str(job_id), copy.deepcopy(state.job(job_id)))
+                                              for job_id in sorted(state.jobs)))
             match = re.match(r"^/_emulator/jobs/(\d+)$", route)
             if match and method == "GET":
                 try:
@@ -818,8 +822,8 @@ def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0
                 chaos=None):
     """The server and its URL; with ``tls_cert`` and ``tls_key`` (PEM files) it speaks HTTPS. ``chaos``: the
     chaos settings it starts with, and a reset goes back to (see ``Chaos``)."""
-    handler = type("BoundHandler", (Handler,), {"state": State(jobs_file or DEFAULT_JOBS, transition_seconds,
-                                                                chaos)})
+    state = State(jobs_file or DEFAULT_JOBS, transition_seconds, chaos)
+    handler = type("BoundHandler", (Handler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     scheme = "http"

@@ -805,6 +805,12 @@ def test_stats_count_calls_by_kind_method_and_status_and_iam_logins(url):
     assert stats(url)["requests"] == 0 and len(requests.get(url + "/_emulator/requests").json()) == 5
 
 
+def test_the_control_get_of_every_job_gives_them_as_stored_by_id(url):
+    jobs = requests.get(url + "/_emulator/jobs").json()
+    assert sorted(jobs) == ["1001", "1002", "1003", "1004"] and jobs["1002"] == stored(url, 1002)
+    assert "_meta" in jobs["1001"] and stats(url)["requests"] == 0
+
+
 def test_chaos_settings_are_checked_and_a_reset_goes_back_to_none(url):
     for bad in ({"unavailable": 2}, {"rate": 0}, {"drop_methods": "PUT"}, {"seed": "x"}, {"retry_after": -1},
                 {"drop_applied": 1}, {"surprise": 1}):
