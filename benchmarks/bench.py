@@ -6,7 +6,7 @@
              [--auth password] [--transition-seconds 1.0] [--output benchmarks/results/latest]
 
 (also from BENCH_SIZES, BENCH_ROUNDS, BENCH_RESTART_JOBS, BENCH_FORKS, BENCH_CONCURRENCY, BENCH_AUTH,
-BENCH_TRANSITION). For each size N, each round runs, in an order that rotates from round to round:
+BENCH_TRANSITION, BENCH_OUTPUT). For each size N, each round runs, in an order that rotates from round to round:
 
 - list: one task of hwcloud.dli.dli_flink_jar_jobs over the N jobs (benchmarks/playbooks/fleet.yml);
 - per_job: a dli_flink_jar_job task per job, one inventory host per job (connection local), --forks;
@@ -58,7 +58,9 @@ def options():
                         help="the list module's concurrency (default: --forks, so both run as many jobs at once)")
     parser.add_argument("--auth", choices=("password", "token", "aksk"), default=env("BENCH_AUTH") or "password")
     parser.add_argument("--transition-seconds", type=float, default=float(env("BENCH_TRANSITION") or 1.0))
-    parser.add_argument("--output", default=os.path.join(common.ROOT, "benchmarks", "results", "latest"))
+    parser.add_argument("--output", default=env("BENCH_OUTPUT") or os.path.join(common.ROOT, "benchmarks", "results",
+                                                                               "latest"),
+                        help="where the report goes: OUTPUT.json and OUTPUT.md")
     parser.add_argument("--workdir", default=os.path.join(common.ROOT, ".tmp", "bench"))
     args = parser.parse_args()
     args.sizes = sorted(set(int(size) for size in str(args.sizes).replace(" ", ",").split(",") if size))

@@ -340,7 +340,8 @@ def main():
             totals.get("dropped") or totals.get("lost_answers")):
         print("soak: note: some kind of fault was never met at this size; more jobs (SOAK_JOBS) meet more of them")
     if problems:
-        print("soak FAILED: %s violation(s):\n- %s" % (len(problems), "\n- ".join(problems)), file=sys.stderr)
+        print("soak FAILED: %s violation(s) (the playbook output above, and in %s):\n- %s" % (
+            len(problems), workdir, "\n- ".join(problem.splitlines()[0] for problem in problems)), file=sys.stderr)
         return 1
     print("soak passed: every job converged as declared, nothing else changed, one IAM login per run, and the "
           "third run changed nothing")
