@@ -118,6 +118,10 @@ def test_bench_ratios_are_per_round_and_targets_are_judged():
     assert cells[(10, "change", "list")]["ratio"] == pytest.approx((0.1 + 0.05) / 2)
     assert cells[(10, "change", "per_job")]["ratio"] == pytest.approx((1.1 + 1.0) / 2)
     lines = dict(bench.verdicts(cells, [10], "password"))
-    assert lines["10 jobs, list change: 0.075 x uri (target <= 0.1)"] is True
+    assert lines["10 jobs, list change: 0.075 x uri (target <= 0.1, set for 200 jobs)"] is None  # for reference
     assert lines["10 jobs, per_job change: 1.050 x uri (target <= 1.1)"] is True
+    assert lines["10 jobs, per_job: 1 IAM logins per run with password auth (target 1)"] is True
+    cells = bench.summarize([dict(row, size=200) for row in rows], [200], 0)
+    assert dict(bench.verdicts(cells, [200], "password"))[
+        "200 jobs, list change: 0.075 x uri (target <= 0.1, set for 200 jobs)"] is True
     assert bench.rotated(("a", "b", "c"), 2) == ("b", "c", "a")
