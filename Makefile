@@ -1,4 +1,4 @@
-# hwcloud.dli: make demo | make test | make units | make integration | make gates | make install | make docs
+# hwcloud.dli: make demo | make test | make units | make integration | make gates | make install | make docs | make soak | make bench
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
@@ -66,8 +66,8 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
-GATES := ansible-test-integration runner sanity lint changelog docs ee ci-matrix demo
-.PHONY: all test matrix gates venv units install integration $(GATES) clean \
+GATES := ansible-test-integration runner sanity lint changelog docs ee ci-matrix demo soak
+.PHONY: all test matrix gates venv units install integration $(GATES) bench bench-profile clean \
   $(foreach line,$(ANSIBLE_CORE_VERSIONS),venv-$(line) units-$(line) install-$(line) integration-$(line) matrix-$(line))
 
 all: test
@@ -184,6 +184,24 @@ ee: install
 
 demo: install
 	$(BIN)/python tools/run_demo.py
+
+# A fleet of jobs through dli_flink_jar_jobs against an emulator that throttles (429 + Retry-After), fails 5%
+# of calls (503) and drops some connections: every job converges as declared, nothing else changes, one IAM
+# login per run, the third run changes nothing. A gate at 30 jobs (well under a minute); SOAK_JOBS=200 on demand.
+SOAK_JOBS ?= 30
+soak: install
+	$(BIN)/python benchmarks/soak.py --jobs $(SOAK_JOBS)
+
+# Not a gate: the list module, per-job tasks and plain uri PUTs, interleaved over rounds, for BENCH_SIZES jobs
+# (50 and 200 by default); writes benchmarks/results/latest.json and .md. BENCH_SIZES=20 for a quick run.
+BENCH_SIZES ?= 50,200
+bench: install
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
+
+# Where the list module's time goes: an ansible-playbook run by phase, converge_jobs under cProfile, the imports.
+PROFILE_JOBS ?= 200
+bench-profile: install
+	$(BIN)/python benchmarks/profile_fleet.py --jobs $(PROFILE_JOBS)
 
 clean:
 	rm -rf $(VENV) $(TMP)

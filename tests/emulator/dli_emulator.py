@@ -9,7 +9,8 @@ public DLI API reference: answer shapes and types, partial-merge updates, the va
 running-job rules, status transitions over time, X-Request-Id on every answer. Every DLI call
 is authenticated: AK/SK signatures are recomputed with the official SDK's Signer (never with the
 collection's own), or a token it issued. Control endpoints under /_emulator/ (no auth) reset
-state, read the request log, read or set a job, and inject faults.
+state, read the request log and its counts, read or set a job, inject faults, and set the chaos of a
+fleet's soak: a throttle to a fixed rate (429 with Retry-After), random 503s and dropped connections.
 """
 
 import argparse
@@ -17,7 +18,9 @@ import copy
 import hmac
 import json
 import os
+import random
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -71,6 +74,10 @@ FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails":
 # resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
 RESOURCE_CONFIG_KEYS = ("max_slot", "parallel_number", "jobmanager_resource_spec", "taskmanager_resource_spec")
 RESOURCE_SPEC_KEYS = ("cpu", "memory")
+# The chaos settings (PUT /_emulator/chaos, or the command line's flags) and their defaults: none.
+CHAOS_DEFAULTS = {"rate": None, "retry_after": None, "unavailable": 0.0, "drop": 0.0, "drop_methods": "GET",
+                  "drop_applied": True, "seed": 0, "iam": False}
+DROP_METHODS = ("GET", "any")
 
 
 class ApiError(Exception):
@@ -95,11 +102,115 @@ def parse_job_id(value):
     raise ApiError(400, "DLI.0001", "job_id must be an integer: %s" % (value,))
 
 
-class State:
-    """Jobs, issued tokens, faults and the request log, behind one lock."""
+def request_kind(method, route):
+    """What a DLI or IAM call is, for the counts: list, detail, create, update, delete, start, stop, iam
+    (the login), or other (a call the API does not have)."""
+    if method == "POST" and route == "/v3/auth/tokens":
+        return "iam"
+    match = re.match(r"^/v1\.0/[^/]+/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", route)
+    if not match:
+        return "other"
+    kind, tail = match.groups()
+    if kind == "jobs" and tail in ("run", "stop") and method == "POST":
+        return "start" if tail == "run" else "stop"
+    return {("jobs", False, "GET"): "list", ("jobs", True, "GET"): "detail", ("jobs", True, "DELETE"): "delete",
+            ("flink-jobs", True, "PUT"): "update", ("flink-jobs", False, "POST"): "create"}.get(
+                (kind, tail is not None, method), "other")
 
-    def __init__(self, jobs_file, transition_seconds):
+
+def checked_chaos(settings):
+    """The chaos settings with defaults filled in; ValueError naming a bad or unknown key."""
+    if not isinstance(settings, dict):
+        raise ValueError("the chaos settings must be a JSON object")
+    unknown = sorted(set(settings) - set(CHAOS_DEFAULTS))
+    if unknown:
+        raise ValueError("unknown chaos setting: %s (known: %s)" % (", ".join(unknown), ", ".join(CHAOS_DEFAULTS)))
+    chaos = dict(CHAOS_DEFAULTS)
+    chaos.update(settings)
+
+    def number(value):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    for key in ("unavailable", "drop"):
+        if not number(chaos[key]) or not 0 <= chaos[key] <= 1:
+            raise ValueError("%s must be a fraction from 0 to 1" % key)
+    if chaos["rate"] is not None and (not number(chaos["rate"]) or chaos["rate"] < 1):
+        raise ValueError("rate must be null (no throttle) or at least 1 request per second")
+    if chaos["retry_after"] is not None and (not number(chaos["retry_after"]) or chaos["retry_after"] < 0):
+        raise ValueError("retry_after must be null (1 second) or a number of seconds >= 0")
+    if chaos["drop_methods"] not in DROP_METHODS:
+        raise ValueError("drop_methods must be GET or any")
+    for key in ("drop_applied", "iam"):
+        if not isinstance(chaos[key], bool):
+            raise ValueError("%s must be true or false" % key)
+    if not isinstance(chaos["seed"], int) or isinstance(chaos["seed"], bool):
+        raise ValueError("seed must be an integer")
+    return chaos
+
+
+class Chaos:
+    """Throttling and random faults over the DLI API calls (IAM's only with ``iam``; never the control
+    calls), as a soak of many jobs meets them: decided per request, in arrival order, with a generator
+    seeded by ``seed``, so that the same sequence of requests meets the same decisions.
+
+    - ``rate``: at most that many calls are let through in each second of the clock; the others answer
+      429 APIGW.0308 with ``Retry-After: retry_after`` (default 1 second), and do not count.
+    - ``unavailable``: that fraction of the calls let through answer 503 DLI.0999; nothing takes effect.
+    - ``drop``: that fraction of the calls let through (of GETs only, or of any method with
+      ``drop_methods: any``) get their connection closed without an answer. A dropped write is applied
+      first when ``drop_applied`` (a lost answer: it took effect), else nothing takes effect.
+    """
+
+    def __init__(self, settings=None, clock=time.monotonic):
+        self.settings = checked_chaos(settings or {})
+        self.random = random.Random(self.settings["seed"])
+        self.clock = clock
+        self.window, self.let_through = None, 0
+
+    @property
+    def active(self):
+        chaos = self.settings
+        return bool(chaos["rate"] or chaos["unavailable"] or chaos["drop"])
+
+    def decide(self, method, route):
+        """None (answer normally), or "throttled", "unavailable", "dropped" (closed before it is handled)
+        or "lost_answer" (handled, then closed)."""
+        chaos = self.settings
+        if not self.active or not (route.startswith("/v1.0/") or chaos["iam"] and route == "/v3/auth/tokens"):
+            return None
+        if chaos["rate"]:
+            window = int(self.clock())
+            if window != self.window:
+                self.window, self.let_through = window, 0
+            if self.let_through >= chaos["rate"]:
+                return "throttled"
+            self.let_through += 1
+        # Both draws for every call let through: each call's fate depends on its place in the sequence only.
+        unavailable, drop = self.random.random(), self.random.random()
+        if unavailable < chaos["unavailable"]:
+            return "unavailable"
+        if drop < chaos["drop"] and (method == "GET" or chaos["drop_methods"] == "any"):
+            return "lost_answer" if method != "GET" and chaos["drop_applied"] else "dropped"
+        return None
+
+    def retry_after(self):
+        """The Retry-After header's value: the setting in seconds (0.5 as 0.5), 1 when it is null."""
+        value = self.settings["retry_after"]
+        return format(1 if value is None else value, "g")
+
+
+def new_stats():
+    """The counts GET /_emulator/stats answers: DLI and IAM calls (never the control calls)."""
+    return {"requests": 0, "kinds": {}, "methods": {}, "statuses": {}, "iam": 0, "throttled": 0, "unavailable": 0,
+            "dropped": 0, "lost_answers": 0, "faults": 0}
+
+
+class State:
+    """Jobs, issued tokens, faults, chaos, the request log and its counts, behind one lock."""
+
+    def __init__(self, jobs_file, transition_seconds, chaos=None):
         self.jobs_file, self.transition_seconds = jobs_file, transition_seconds
+        self.start_chaos = checked_chaos(chaos or {})  # what a reset goes back to
         self.lock = threading.RLock()
         self.reset()
 
@@ -108,8 +219,22 @@ class State:
             with open(self.jobs_file) as handle:
                 self.jobs = dict((job["job_id"], self._with_meta(job)) for job in json.load(handle))
             self.tokens, self.faults, self.log = set(), [], []
+            self.chaos = Chaos(self.start_chaos)
+            self.stats = new_stats()
             self.last_request = time.time()
             self.last_update = max([j["update_time"] or 0 for j in self.jobs.values()] + [0])
+
+    def count(self, method, kind, status, chaos, fault):
+        """One DLI or IAM call in the counts."""
+        with self.lock:
+            stats = self.stats
+            stats["requests"] += 1
+            for key, value in (("kinds", kind), ("methods", method), ("statuses", str(status))):
+                stats[key][value] = stats[key].get(value, 0) + 1
+            stats["iam"] += 1 if kind == "iam" else 0
+            stats["faults"] += 1 if fault else 0
+            if chaos:
+                stats["lost_answers" if chaos == "lost_answer" else chaos] += 1
 
     @staticmethod
     def _with_meta(job):
@@ -293,6 +418,9 @@ def apply_update(state, job, body):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY on every connection: the headers and the body go out as two writes, and on a kept-alive
+    # connection Nagle's algorithm would hold the body until the client's delayed ACK (some 40 ms a call).
+    disable_nagle_algorithm = True
     state = None  # set by make_server
 
     def log_message(self, *args):
@@ -303,8 +431,7 @@ class Handler(BaseHTTPRequestHandler):
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.answered = status  # before writing: once a status line is out, no second answer may follow
         if self.lose_answer:  # the request took effect, but its answer never reaches the client
-            self.close_connection = True
-            self.connection.shutdown(2)
+            self._hang_up()
             return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -328,7 +455,7 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
         self.state.last_request = time.time()
-        self.lose_answer, self.trickle = False, 0
+        self.lose_answer, self.trickle, self.chaos, self.fault = False, 0, None, None
         parts = urlsplit(self.path)
         self.route, self.query = parts.path, parts.query
         length = int(self.headers.get("Content-Length") or 0)
@@ -341,7 +468,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if control:
                 self._control()
-            elif not self._fault():
+            elif not self._fault() and not self._chaos():
                 self._api()
         except ApiError as exc:
             self._answer(exc.status, {"error_code": exc.code, "error_msg": exc.msg})
@@ -356,16 +483,46 @@ class Handler(BaseHTTPRequestHandler):
                 self._log()
 
     def _log(self):
+        kind = request_kind(self.command, self.route)
         with self.state.lock:
             self.state.log.append({
-                "method": self.command, "path": self.route, "query": self.query,
+                "method": self.command, "path": self.route, "query": self.query, "kind": kind,
                 "headers": dict((k.lower(), v) for k, v in self.headers.items()),
-                "body": self.body, "status": self.answered, "auth": self.auth, "request_id": self.request_id})
+                "body": self.body, "status": self.answered, "auth": self.auth, "request_id": self.request_id,
+                "chaos": self.chaos})
+            self.state.count(self.command, kind, self.answered, self.chaos, self.fault)
+
+    def _hang_up(self):
+        """Close the connection without an answer (the client sees it closed, or reset)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _chaos(self):
+        """The chaos's decision for this call: True when it answered (429, 503) or dropped the call."""
+        with self.state.lock:
+            self.chaos = self.state.chaos.decide(self.command, self.route)
+            retry_after = self.state.chaos.retry_after()
+        if self.chaos == "throttled":
+            self._answer(429, {"error_code": "APIGW.0308", "error_msg": "The request is throttled (the emulator's "
+                               "rate limit)."}, extra_headers={"Retry-After": retry_after})
+            return True
+        if self.chaos == "unavailable":
+            self._answer(503, {"error_code": "DLI.0999", "error_msg": "Service unavailable (the emulator's random "
+                               "failure)."})
+            return True
+        if self.chaos == "dropped":
+            self._hang_up()
+            return True
+        self.lose_answer = self.lose_answer or self.chaos == "lost_answer"  # handled, then hung up on
+        return False
 
     do_GET = do_PUT = do_POST = do_DELETE = _handle
 
     def _fault(self):
-        fault = self.state.take_fault(self.command, self.route)
+        fault = self.fault = self.state.take_fault(self.command, self.route)
         if not fault:
             return False
         if fault.get("delay"):
@@ -604,6 +761,19 @@ class Handler(BaseHTTPRequestHandler):
                     state.log = []
                     return self._answer(200, {"cleared": True})
                 return self._answer(200, state.log)
+            if route == "/_emulator/stats":
+                if method == "DELETE":
+                    state.stats = new_stats()
+                    return self._answer(200, {"cleared": True})
+                return self._answer(200, dict(state.stats, chaos=state.chaos.settings))
+            if route == "/_emulator/chaos":
+                if method == "GET":
+                    return self._answer(200, state.chaos.settings)
+                try:  # PUT: these settings (the others at their defaults); DELETE: none
+                    state.chaos = Chaos(self.body if method == "PUT" else {})
+                except ValueError as exc:
+                    return self._answer(400, {"error_code": "DLI.0001", "error_msg": str(exc)})
+                return self._answer(200, state.chaos.settings)
             if route == "/_emulator/faults":
                 if method == "DELETE":
                     state.faults = []
@@ -612,6 +782,9 @@ class Handler(BaseHTTPRequestHandler):
                 fault["times"] = int(fault.get("times") or 1)
                 state.faults.append(fault)
                 return self._answer(200, fault)
+            if route == "/_emulator/jobs" and method == "GET":  # every job as stored, by id: a soak's snapshot
+                return self._answer(200, dict((str(job_id), copy.deepcopy(state.job(job_id)))
+                                              for job_id in sorted(state.jobs)))
             match = re.match(r"^/_emulator/jobs/(\d+)$", route)
             if match and method == "GET":
                 try:
@@ -648,9 +821,12 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(404, {"error_code": "DLI.0023", "error_msg": "No such control endpoint"})
 
 
-def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0, tls_cert=None, tls_key=None):
-    """The server and its URL; with ``tls_cert`` and ``tls_key`` (PEM files) it speaks HTTPS."""
-    handler = type("BoundHandler", (Handler,), {"state": State(jobs_file or DEFAULT_JOBS, transition_seconds)})
+def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0, tls_cert=None, tls_key=None,
+                chaos=None):
+    """The server and its URL; with ``tls_cert`` and ``tls_key`` (PEM files) it speaks HTTPS. ``chaos``: the
+    chaos settings it starts with, and a reset goes back to (see ``Chaos``)."""
+    state = State(jobs_file or DEFAULT_JOBS, transition_seconds, chaos)
+    handler = type("BoundHandler", (Handler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     scheme = "http"
@@ -663,19 +839,24 @@ def make_server(host="127.0.0.1", port=0, jobs_file=None, transition_seconds=1.0
     return server, "%s://%s:%s" % (scheme, host, server.server_address[1])
 
 
-def start_emulator(jobs_file=None, transition_seconds=1.0):
+def start_emulator(jobs_file=None, transition_seconds=1.0, chaos=None):
     """Start in a daemon thread (for tests); ``server.shutdown()`` stops it."""
-    server, url = make_server(jobs_file=jobs_file, transition_seconds=transition_seconds)
+    server, url = make_server(jobs_file=jobs_file, transition_seconds=transition_seconds, chaos=chaos)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, url
 
 
-def spawn_process(transition_seconds=1.0):
-    """Start as a process of its own (for the demo and the playbooks): (process, url).
+def spawn_process(transition_seconds=1.0, jobs_file=None, chaos=None):
+    """Start as a process of its own (for the demo and the playbooks): (process, url). ``jobs_file``: the
+    seed jobs (the demo jobs by default); ``chaos``: the chaos settings it starts with (see ``Chaos``).
 
     The caller stops it with ``process.terminate()`` and ``process.wait()``."""
-    process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--port", "0",
-                                "--transition-seconds", str(transition_seconds)], stdout=subprocess.PIPE, text=True)
+    args = ["--port", "0", "--transition-seconds", str(transition_seconds)]
+    if jobs_file:
+        args += ["--jobs", jobs_file]
+    if chaos:
+        args += ["--chaos", json.dumps(checked_chaos(chaos))]
+    process = subprocess.Popen([sys.executable, os.path.abspath(__file__)] + args, stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline().strip()
     if not line.startswith("DLI emulator listening on "):
         process.kill()
@@ -709,6 +890,13 @@ def detach(args):
     return 0
 
 
+def chaos_argument(text):
+    try:
+        return checked_chaos(json.loads(text))
+    except ValueError as exc:  # bad JSON too
+        raise argparse.ArgumentTypeError("--chaos: %s" % exc)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -722,10 +910,14 @@ def main(argv=None):
                         help="stop after that many seconds without a request (0: never)")
     parser.add_argument("--detach", action="store_true",
                         help="run in the background: print the URL line and the process id, and return")
+    parser.add_argument("--chaos", type=chaos_argument, default=None,
+                        help="chaos settings as JSON, as PUT /_emulator/chaos takes them: "
+                             '\'{"rate": 20, "unavailable": 0.05, "drop": 0.02, "drop_methods": "any", "seed": 7}\'')
     args = parser.parse_args(argv)
     if args.detach:
         return detach([arg for arg in (argv if argv is not None else sys.argv[1:]) if arg != "--detach"])
-    server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds, args.tls_cert, args.tls_key)
+    server, url = make_server(args.host, args.port, args.jobs, args.transition_seconds, args.tls_cert, args.tls_key,
+                              args.chaos)
     print("DLI emulator listening on %s" % url, flush=True)
     import signal
     signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())

@@ -689,3 +689,162 @@ def test_a_jobs_own_transition_seconds_make_its_stop_take_that_long(url):
     control(url, 1002, transition_seconds=None)
     assert stored(url, 1002)["_meta"]["transition_seconds"] is None
     assert requests.put(url + "/_emulator/jobs/1002", json={"transition_seconds": -1}).status_code == 400
+
+
+# -- chaos: throttling, random 503s, dropped connections; the counts -------------------------------------------
+
+
+def chaos(url, **settings):
+    answer = requests.put(url + "/_emulator/chaos", json=settings)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def stats(url):
+    return requests.get(url + "/_emulator/stats").json()
+
+
+class Ticks:
+    """A clock for Chaos that moves only when told."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_throttle_lets_rate_calls_through_each_second_and_answers_the_others_429():
+    clock = Ticks()
+    throttle = emu.Chaos({"rate": 3}, clock=clock)
+    assert [throttle.decide("GET", job_path(1001)) for dummy in range(5)] == [None] * 3 + ["throttled"] * 2
+    clock.now += 0.5  # the same second
+    assert throttle.decide("PUT", put_path(1001)) == "throttled"
+    clock.now += 0.5  # the next one: the count starts again, the 429s did not count
+    assert [throttle.decide("GET", job_path(1001)) for dummy in range(4)] == [None] * 3 + ["throttled"]
+    assert throttle.retry_after() == "1" and emu.Chaos({"retry_after": 0.25}).retry_after() == "0.25"
+
+
+def test_the_same_seed_makes_the_same_decisions_and_the_fractions_hold():
+    settings = {"unavailable": 0.05, "drop": 0.1, "drop_methods": "any", "seed": 7}
+    calls = [("GET", job_path(1001)), ("PUT", put_path(1001)), ("POST", RUN_PATH)] * 1000
+    one, two = emu.Chaos(settings), emu.Chaos(settings)
+    decisions = [one.decide(*c) for c in calls]
+    assert decisions == [two.decide(*c) for c in calls]
+    assert decisions != [emu.Chaos(dict(settings, seed=8)).decide(*c) for c in calls]
+    share = dict((kind, decisions.count(kind) / float(len(calls))) for kind in ("unavailable", "dropped", "lost_answer"))
+    assert 0.035 < share["unavailable"] < 0.065
+    assert 0.06 < share["dropped"] + share["lost_answer"] < 0.12  # 10% of the 95% let through
+    # drop_methods GET (the default): writes are never dropped; drop_applied false: a dropped write never happens
+    assert {emu.Chaos({"drop": 1}).decide(m, p) for m, p in calls} == {"dropped", None}
+    assert {emu.Chaos({"drop": 1}).decide(m, p) for m, p in calls if m != "GET"} == {None}
+    assert {emu.Chaos({"drop": 1, "drop_methods": "any", "drop_applied": False}).decide(m, p) for m, p in calls} == {
+        "dropped"}
+
+
+def test_chaos_leaves_iam_alone_unless_asked_and_never_touches_the_control_calls():
+    iam = "/v3/auth/tokens"
+    assert emu.Chaos({"unavailable": 1}).decide("POST", iam) is None
+    assert emu.Chaos({"unavailable": 1, "iam": True}).decide("POST", iam) == "unavailable"
+    assert emu.Chaos({"unavailable": 1, "iam": True}).decide("GET", "/_emulator/jobs/1001") is None
+
+
+def test_a_throttled_call_answers_429_apigw_0308_with_retry_after_and_is_counted(url):
+    chaos(url, rate=1, retry_after=3)
+    answers = [call(url, "GET", job_path(1001)) for dummy in range(3)]
+    throttled = [a for a in answers if a.status_code == 429]
+    assert throttled and all(a.status_code in (200, 429) for a in answers)  # (a second may pass between calls)
+    assert throttled[0].json()["error_code"] == "APIGW.0308" and throttled[0].headers["Retry-After"] == "3"
+    counts = stats(url)
+    assert counts["throttled"] == len(throttled) and counts["statuses"]["429"] == len(throttled)
+    assert [entry["chaos"] for entry in requests.get(url + "/_emulator/requests").json()].count("throttled") == len(
+        throttled)
+
+
+def test_an_unavailable_write_answers_503_and_changes_nothing(url):
+    chaos(url, unavailable=1)
+    answer = call(url, "PUT", put_path(1001), {"parallel_number": 7})
+    assert answer.status_code == 503 and answer.json()["error_code"] == "DLI.0999"
+    assert stored(url, 1001)["job_config"]["parallel_number"] != 7
+    assert stats(url)["unavailable"] == 1
+
+
+def test_a_dropped_get_gets_no_answer_and_writes_are_not_dropped_by_default(url):
+    chaos(url, drop=1)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "GET", job_path(1001))
+    assert call(url, "PUT", put_path(1001), {"parallel_number": 7}).status_code == 200
+    assert stats(url)["dropped"] == 1
+    assert requests.get(url + "/_emulator/jobs/1001").status_code == 200  # the control calls are never dropped
+
+
+@pytest.mark.parametrize("applied", [True, False])
+def test_a_dropped_write_is_a_lost_answer_when_applied_else_it_never_happened(url, applied):
+    chaos(url, drop=1, drop_methods="any", drop_applied=applied)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "PUT", put_path(1001), {"parallel_number": 7})
+    assert (stored(url, 1001)["job_config"]["parallel_number"] == 7) is applied
+    counts = stats(url)
+    assert (counts["lost_answers"], counts["dropped"]) == ((1, 0) if applied else (0, 1))
+    assert requests.get(url + "/_emulator/requests").json()[0]["chaos"] == ("lost_answer" if applied else "dropped")
+
+
+def test_stats_count_calls_by_kind_method_and_status_and_iam_logins(url):
+    call(url, "GET", job_path(1001))
+    call(url, "GET", LIST_PATH)
+    call(url, "PUT", put_path(1001), {"parallel_number": 3})
+    call(url, "POST", STOP_PATH, {"job_ids": [1002]})
+    requests.post(url + "/v3/auth/tokens", json={"auth": {}})  # a malformed login is still an IAM call
+    requests.get(url + "/_emulator/jobs/1001")  # control calls are not counted
+    counts = stats(url)
+    assert counts["requests"] == 5 and counts["iam"] == 1
+    assert counts["kinds"] == {"detail": 1, "list": 1, "update": 1, "stop": 1, "iam": 1}
+    assert counts["methods"] == {"GET": 2, "PUT": 1, "POST": 2}
+    assert counts["statuses"] == {"200": 4, "400": 1}
+    assert [entry["kind"] for entry in requests.get(url + "/_emulator/requests").json()] == [
+        "detail", "list", "update", "stop", "iam"]
+    requests.delete(url + "/_emulator/stats")
+    assert stats(url)["requests"] == 0 and len(requests.get(url + "/_emulator/requests").json()) == 5
+
+
+def test_the_control_get_of_every_job_gives_them_as_stored_by_id(url):
+    jobs = requests.get(url + "/_emulator/jobs").json()
+    assert sorted(jobs) == ["1001", "1002", "1003", "1004"] and jobs["1002"] == stored(url, 1002)
+    assert "_meta" in jobs["1001"] and stats(url)["requests"] == 0
+
+
+def test_chaos_settings_are_checked_and_a_reset_goes_back_to_none(url):
+    for bad in ({"unavailable": 2}, {"rate": 0}, {"drop_methods": "PUT"}, {"seed": "x"}, {"retry_after": -1},
+                {"drop_applied": 1}, {"surprise": 1}):
+        answer = requests.put(url + "/_emulator/chaos", json=bad)
+        assert answer.status_code == 400 and answer.json()["error_code"] == "DLI.0001", bad
+    assert requests.get(url + "/_emulator/chaos").json() == emu.CHAOS_DEFAULTS
+    assert chaos(url, rate=5)["rate"] == 5 and requests.get(url + "/_emulator/chaos").json()["rate"] == 5
+    requests.post(url + "/_emulator/reset")
+    assert requests.get(url + "/_emulator/chaos").json() == emu.CHAOS_DEFAULTS
+    chaos(url, unavailable=1)
+    assert requests.delete(url + "/_emulator/chaos").json() == emu.CHAOS_DEFAULTS
+
+
+def test_a_process_starts_with_the_chaos_it_is_given_and_a_reset_keeps_it():
+    process, base = emu.spawn_process(transition_seconds=0.2, chaos={"unavailable": 1, "seed": 3})
+    try:
+        assert call(base, "GET", job_path(1001)).status_code == 503
+        requests.post(base + "/_emulator/reset")
+        assert requests.get(base + "/_emulator/chaos").json() == dict(emu.CHAOS_DEFAULTS, unavailable=1, seed=3)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    with pytest.raises(SystemExit):
+        emu.main(["--chaos", '{"drop": 5}'])
+
+
+def test_answers_on_a_kept_alive_connection_are_not_held_back_by_nagle(url):
+    """TCP_NODELAY: without it, each answer's body waits for the client's delayed ACK (some 40 ms)."""
+    session = requests.Session()
+    headers = {"X-Auth-Token": emu.STATIC_TOKEN}
+    session.get(url + job_path(1001), headers=headers)
+    began = time.perf_counter()
+    for index in range(20):
+        assert session.put(url + put_path(1001), headers=headers, json={"parallel_number": 2 + index % 3}).ok
+    assert (time.perf_counter() - began) / 20 < 0.02  # some 1 ms each with TCP_NODELAY, some 45 ms without
