@@ -21,8 +21,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 import dli_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
-# How the fleet playbook converges the jobs: "module" (dli_flink_jar_jobs) or "role" (hwcloud.dli.flink_jar_jobs,
-# being written on another branch); the playbook's own fleet_via line is the default, FLEET_VIA overrides it.
+# How the fleet playbook converges the jobs: "role" (hwcloud.dli.flink_jar_jobs) or "module" (dli_flink_jar_jobs);
+# the playbook's own fleet_via line is the default, FLEET_VIA overrides it.
 FLEET_VIA = os.environ.get("FLEET_VIA") or None
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make soak`: a fleet of Flink Jar jobs through hwcloud.dli.dli_flink_jar_jobs, against an emulator that
+"""`make soak`: a fleet of Flink Jar jobs through the role hwcloud.dli.flink_jar_jobs, against an emulator that
 throttles, fails and drops calls at random.
 
     soak.py [--jobs 30] [--seed 1] [--rate 20] [--unavailable 0.05] [--drop 0.03] [--drop-methods any]
@@ -294,8 +294,9 @@ def main():
     chaos = {"rate": args.rate or None, "retry_after": args.retry_after, "unavailable": args.unavailable,
              "drop": args.drop, "drop_methods": args.drop_methods, "drop_applied": not args.drop_not_applied,
              "seed": args.seed}
-    print("soak: %s jobs through hwcloud.dli.dli_flink_jar_jobs (password auth%s); emulator chaos %s" % (
-        args.jobs, ", concurrency %s" % args.concurrency if args.concurrency else "", json.dumps(chaos)), flush=True)
+    print("soak: %s jobs through %s (password auth%s); emulator chaos %s" % (
+        args.jobs, "hwcloud.dli.dli_flink_jar_jobs" if common.FLEET_VIA == "module" else "the role hwcloud.dli.flink_jar_jobs",
+        ", concurrency %s" % args.concurrency if args.concurrency else "", json.dumps(chaos)), flush=True)
     os.makedirs(args.workdir, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="run-", dir=args.workdir)
     problems, totals, began = [], {}, time.perf_counter()
