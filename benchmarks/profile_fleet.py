@@ -79,7 +79,7 @@ def phases(emulator, args, job_ids):
 
 def in_process(emulator, args, job_ids):
     from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliClient
-    from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import converge_jobs
+    from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import checked_jobs, converge_jobs
     print("\n== 2. converge_jobs in this process, %s jobs, concurrency %s, %s auth" % (
         len(job_ids), args.concurrency, args.auth))
     params = connection_params(emulator.url, args.auth)
@@ -92,7 +92,7 @@ def in_process(emulator, args, job_ids):
         profile.enable()
         client = DliClient(params, retry_budget=600)
         built = time.perf_counter()
-        results, dummy, summary = converge_jobs(client, jobs, concurrency=args.concurrency)
+        results, dummy, summary = converge_jobs(client, checked_jobs(jobs), concurrency=args.concurrency)
         profile.disable()
         wall, used = time.perf_counter() - began, time.process_time() - process_cpu
         delta = common.stats_delta(stats, emulator.stats())

@@ -41,8 +41,8 @@ def job_label(index, params):
 
 
 def checked_jobs(jobs):
-    """Each job's options with defaults applied, or ValueError naming every bad job by index and name,
-    before any request is made."""
+    """Each job's options with defaults applied, and what checked_job_options gave for them; or
+    ValueError naming every bad job by index and name, before any request is made."""
     validator = ArgumentSpecValidator(job_options_spec())
     checked, problems = [], []
     for index, job in enumerate(jobs):
@@ -51,15 +51,15 @@ def checked_jobs(jobs):
                 job_label(index, job), type(job).__name__))
             continue
         result = validator.validate(job)
-        messages = list(result.error_messages)
+        messages, options = list(result.error_messages), None
         if not messages:
             try:
-                checked_job_options(result.validated_parameters)
+                options = checked_job_options(result.validated_parameters)
             except ValueError as exc:
                 messages.append(str(exc))
         if messages:
             problems.append("%s: %s" % (job_label(index, job), " ".join(messages)))
-        checked.append(result.validated_parameters)
+        checked.append((result.validated_parameters, options))
     if problems:
         raise ValueError(" ".join(problems))
     return checked
@@ -173,29 +173,29 @@ def project_job_count(client):
     return total if isinstance(total, int) else None
 
 
-def converge_jobs(client, jobs, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
+def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
                   window=BATCH_WINDOW):
-    """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary)."""
-    checked = checked_jobs(jobs)
-    found = find_jobs(client, checked)
+    """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary) for
+    the jobs as checked_jobs gives them."""
+    found = find_jobs(client, [params for params, dummy in checked])
     batching = BatchingClient(client, window=window)
     results, notes = [None] * len(checked), [[] for dummy in checked]
 
     def converge(index):
-        params = dict(checked[index])
+        params, options = dict(checked[index][0]), checked[index][1]
         job_id, detail, error = found[index]
         label = "Flink job %s" % (params["name"] if params["job_id"] is None else params["job_id"])
         if error is not None:
             results[index] = dict(failed=True, changed=False, actions=[], msg="%s: %s" % (label, error.msg))
             return
         params["job_id"] = job_id if job_id is not None else params["job_id"]
-        update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail)
+        update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options)
         results[index] = task_result(update, check_mode, diff_mode, client.redact)
         notes[index] = [client.redact(note) for note in update.notes]
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         list(pool.map(converge, range(len(checked))))
-    return results, notes, summary(checked, results)
+    return results, notes, summary([params for params, dummy in checked], results)
 
 
 def summary(checked, results):

@@ -96,9 +96,9 @@ def checked_job_options(params):
     return desired, tags
 
 
-def job_update_from_params(client, params, check_mode=False, detail=NOT_READ):
-    """The FlinkJarJobUpdate of one job's checked options."""
-    desired, tags = checked_job_options(params)
+def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None):
+    """The FlinkJarJobUpdate of one job's options; ``checked``: what checked_job_options gave for them."""
+    desired, tags = checked if checked is not None else checked_job_options(params)
     return FlinkJarJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
         wait_timeout=params["wait_timeout"], check_mode=check_mode, state=params["state"],

@@ -564,10 +564,10 @@ def main():
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None
     try:
-        checked_job_options(params)
+        checked = checked_job_options(params)
         client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
         redact = client.redact
-        update = job_update_from_params(client, params, check_mode=module.check_mode)
+        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=redact(str(exc)))
     if failure:

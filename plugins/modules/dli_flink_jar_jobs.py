@@ -163,10 +163,11 @@ def main():
     try:
         if params["concurrency"] < 1:
             raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
-        budget = max([job["wait_timeout"] for job in checked_jobs(params["jobs"])] + [params["timeout"] or 0])
+        checked = checked_jobs(params["jobs"])
+        budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget)
         redact = client.redact
-        results, notes, summary = converge_jobs(client, params["jobs"], module.check_mode, module._diff,
+        results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
                                                 params["concurrency"])
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=str(exc))

@@ -105,7 +105,7 @@ def test_names_are_found_with_one_list_and_results_keep_the_input_order():
               ("GET", LIST + "/20"): {"job_detail": build_detail(job_id=20, name="c", job_type="flink_sql_job")}}
     client = RoutedClient(routes)
     results, notes, summary = converge_jobs(
-        client, [{"name": "a", "parallel_number": 2}, {"name": "b"}, {"job_id": 20}, {"name": "new"}],
+        client, checked_jobs([{"name": "a", "parallel_number": 2}, {"name": "b"}, {"job_id": 20}, {"name": "new"}]),
         check_mode=True, concurrency=2)
     # One list for the names, one with details (here it lists none, so job 11 is read on its own).
     assert [call[1] for call in client.calls].count(LIST) == 2
@@ -127,7 +127,7 @@ def test_when_the_project_fits_in_fewer_pages_than_there_are_jobs_the_list_gives
         ("GET", LIST): {"job_list": {"total_count": 3, "jobs": plain}},
         ("GET", LIST, "detail"): {"job_list": {"total_count": 3, "jobs": detailed}}})
     results, notes, summary = converge_jobs(
-        client, [{"job_id": 1, "parallel_number": 1}, {"job_id": 2, "parallel_number": 2}, {"name": "j3"}],
+        client, checked_jobs([{"job_id": 1, "parallel_number": 1}, {"job_id": 2, "parallel_number": 2}, {"name": "j3"}]),
         concurrency=3)
     assert [call[2]["show_detail"] if "show_detail" in call[2] else "limit=%s" % call[2]["limit"]
             for call in client.calls] == ["limit=100", "true"]
