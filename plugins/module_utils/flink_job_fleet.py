@@ -141,8 +141,12 @@ def find_jobs(client, checked):
         plain = plain if plain is not None else list_jobs(client)
         detailed = dict((job.get("job_id"), job) for job in list_jobs(client, show_detail="true"))
         for job in plain:
-            if job.get("job_id") in detailed:
-                listed[job.get("job_id")] = dict(job, **detailed[job.get("job_id")])
+            extra = detailed.get(job.get("job_id"))
+            # Only a listing that holds every field is used: anything less is read by id, so that a missing
+            # field never looks like a change.
+            if extra is not None and isinstance(extra.get("job_config"), dict) and "entrypoint_args" in extra \
+                    and all(key in job for key in ("main_class", "update_time")):
+                listed[job.get("job_id")] = dict(job, **extra)
     ids_by_name = {}
     for job in plain or ():
         ids_by_name.setdefault(job.get("name"), []).append(job.get("job_id"))

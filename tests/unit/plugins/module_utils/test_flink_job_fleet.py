@@ -133,3 +133,18 @@ def test_when_the_project_fits_in_fewer_pages_than_there_are_jobs_the_list_gives
             for call in client.calls] == ["limit=100", "true"]
     assert [result["changed"] for result in results] == [False, False, False]
     assert results[2]["job"]["update_time"] == 7 and results[2]["job"]["parallel_number"] == 3
+
+
+def test_a_listing_that_lacks_fields_is_not_used_the_job_is_read_by_id():
+    plain = [dict(job_id=job_id, name="j%s" % job_id, status="job_running", job_type="flink_jar_job")
+             for job_id in (1, 2, 3)]  # no main_class, no update_time
+    client = RoutedClient({
+        ("GET", LIST): {"job_list": {"total_count": 3, "jobs": plain}},
+        ("GET", LIST, "detail"): {"job_list": {"total_count": 3, "jobs": plain}},  # no job_config either
+        ("GET", LIST + "/1"): {"job_detail": build_detail(job_id=1, name="j1", parallel_number=1)},
+        ("GET", LIST + "/2"): {"job_detail": build_detail(job_id=2, name="j2", parallel_number=2)},
+        ("GET", LIST + "/3"): {"job_detail": build_detail(job_id=3, name="j3", parallel_number=3)}})
+    results, notes, summary = converge_jobs(client, checked_jobs(
+        [{"name": "j1", "parallel_number": 1}, {"name": "j2", "parallel_number": 2}, {"name": "j3"}]), concurrency=3)
+    assert sorted(path for method, path, body in client.calls if path != LIST) == [LIST + "/1", LIST + "/2", LIST + "/3"]
+    assert [result["changed"] for result in results] == [False, False, False]
