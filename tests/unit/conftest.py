@@ -6,11 +6,30 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import copy
 import importlib.util
+import json
 import os
 
 import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+# patch_module_args is for the tests of the modules (ansible-core >= 2.19 has it; older lines get the same here).
+try:
+    from ansible.module_utils.testing import patch_module_args  # noqa: F401 pylint: disable=unused-import
+except ImportError:  # ansible-core < 2.19
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        """Run a module's main() with ``args`` as its arguments."""
+        payload = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
+
 
 TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
 

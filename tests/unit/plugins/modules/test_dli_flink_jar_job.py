@@ -10,7 +10,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 from datetime import datetime, timedelta, timezone
 import json
 import os
@@ -25,22 +24,8 @@ import pytest
 import requests
 import responses
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
-from conftest import JOB_ID, JOB_UPDATE_TIME, FakeTime, build_detail  # shared fixtures (tests/unit/conftest.py)
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
-            yield
+from conftest import FakeTime, JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
 
 
 BASE = "https://dli.test.example.com"

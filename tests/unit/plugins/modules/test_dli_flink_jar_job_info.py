@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import json
 import os
 import time
@@ -22,23 +21,9 @@ except ImportError:  # pragma: no cover
 import pytest
 import responses
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, job_shape
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job_info
-from conftest import JOB_ID, JOB_UPDATE_TIME, FakeTime, build_detail  # shared fixtures (tests/unit/conftest.py)
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        payload = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
-            yield
+from conftest import FakeTime, JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
 
 
 BASE = "https://dli.test.example.com"
