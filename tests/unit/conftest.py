@@ -11,8 +11,10 @@ import copy
 import importlib.util
 import json
 import os
+import time
 
 import pytest
+import responses
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
@@ -101,3 +103,37 @@ def job_detail():
 @pytest.fixture
 def clock():
     return FakeTime()
+
+
+# -- for the tests of the modules, which run main() as Ansible would --------------------------------
+# They take clean_env and fake_time for every test (pytestmark = pytest.mark.usefixtures(...)).
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No HW_* variable of the shell running the tests may leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("HW_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    """The module's waits run on a fake clock: time.sleep and time.monotonic are looked up when
+    the update is made, so patching them here reaches every wait the module makes."""
+    fake = FakeTime()
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    monkeypatch.setattr(time, "monotonic", fake.clock)
+    return fake
+
+
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def no_http():
+    """Nothing is registered: any request the module makes is recorded, and fails."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps

@@ -12,8 +12,6 @@ __metaclass__ = type
 
 from datetime import datetime, timedelta, timezone
 import json
-import os
-import time
 
 try:
     from urllib.parse import urlsplit
@@ -25,7 +23,10 @@ import requests
 import responses
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
-from conftest import FakeTime, JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+from conftest import JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+
+# Every test: no HW_* variable of the shell, and waits on a fake clock (fixtures of tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_env", "fake_time")
 
 
 BASE = "https://dli.test.example.com"
@@ -65,37 +66,6 @@ def batch_answer(message):
 
 
 # -- running the module ------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    """No HW_* variable of the shell running the tests may leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("HW_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def fake_time(monkeypatch):
-    """The module's waits run on a fake clock: time.sleep and time.monotonic are looked up when
-    the update is made, so patching them here reaches every wait the module makes."""
-    fake = FakeTime()
-    monkeypatch.setattr(time, "sleep", fake.sleep)
-    monkeypatch.setattr(time, "monotonic", fake.clock)
-    return fake
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def no_http():
-    """Nothing is registered: any request the module makes is recorded, and fails."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def run_module(capsys, args, connection=True, check=False, diff=False):
     """Run main() with ``args``; return (exit code, parsed result, raw stdout)."""

@@ -10,8 +10,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import time
 
 try:
     from urllib.parse import parse_qsl, urlsplit
@@ -23,7 +21,10 @@ import responses
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, job_shape
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job_info
-from conftest import FakeTime, JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+from conftest import JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+
+# Every test: no HW_* variable of the shell, and waits on a fake clock (fixtures of tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_env", "fake_time")
 
 
 BASE = "https://dli.test.example.com"
@@ -71,34 +72,6 @@ NOT_FOUND = dict(status=400, json={"error_code": "DLI.16001", "error_msg": "The 
 
 
 # -- running the module ------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    """No HW_* variable of the shell running the tests may leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("HW_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(time, "sleep", fake.sleep)
-    monkeypatch.setattr(time, "monotonic", fake.clock)
-    return fake
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def no_http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def run_module(capsys, args, check=False):
     module_args = dict(CONNECTION)

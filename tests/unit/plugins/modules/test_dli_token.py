@@ -12,7 +12,6 @@ __metaclass__ = type
 
 import json
 import os
-import time
 
 try:
     from urllib.parse import quote
@@ -24,7 +23,10 @@ import responses
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import ENVIRONMENT_VARIABLES, secret_forms
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job_info, dli_token
-from conftest import FakeTime, JOB_ID, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+from conftest import JOB_ID, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
+
+# Every test: no HW_* variable of the shell, and waits on a fake clock (fixtures of tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_env", "fake_time")
 
 
 BASE = "https://dli.test.example.com"
@@ -40,34 +42,6 @@ CONNECTION = dict(endpoint=BASE, project_id=PROJECT, iam_endpoint=IAM + "/v3", u
                   domain_name=DOMAIN)
 AK = "AKVISIBLEID"
 SK = "SK-very-secret-0123456789"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    """No HW_* variable of the shell running the tests may leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("HW_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(time, "sleep", fake.sleep)
-    monkeypatch.setattr(time, "monotonic", fake.clock)
-    return fake
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def no_http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def run_module(capsys, args, module=dli_token, check=False, connection=None):
