@@ -90,7 +90,7 @@ options:
     description:
       - A CA bundle (PEM file, or a directory prepared with C(c_rehash)) to verify the endpoints' certificates
         with, instead of the system's. A path that does not exist is an error.
-      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the bundle of C(certifi).
+      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the system's certificate authorities (which E(SSL_CERT_FILE) and E(SSL_CERT_DIR) can replace).
     type: path
   timeout:
     description:
@@ -117,11 +117,12 @@ notes:
     (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
     and refused if they still hold a space, a control character or a non-ASCII character."
   - "C(~/.netrc) and E(NETRC) are never read, so they cannot replace the request signature. Proxies are taken
-    from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY)."
+    from E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) (either case); they must be C(http://) proxies."
+  - "TLS is verified against the system's certificate authorities (as M(ansible.builtin.uri) does), or against
+    O(ca_path), E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) or E(SSL_CERT_FILE) when set. The modules need no Python
+    library beyond ansible-core."
   - "Credentials: the first complete set wins: O(auth_token); O(access_key) + O(secret_key) (+ O(security_token));
     O(user_name) + O(password) + O(domain_name). The environment variables are those of the Huawei Cloud
     Terraform provider, so one shell set-up serves both. A variable set to the empty string counts as not set, as
     AWX injects those of the credential fields left empty."
-requirements:
-  - requests
 """

@@ -5,7 +5,7 @@
 
 """The DLI HTTP client: connection options, endpoints, retries and errors.
 
-One ``requests`` session per task. The retry policy lives in ``RetryPolicy`` and nowhere else;
+One ``Transport`` (transport.py) per task, its connections kept alive. The retry policy lives in ``RetryPolicy`` and nowhere else;
 every attempt is signed afresh. Every failure becomes a ``DliApiError`` carrying the HTTP status,
 the DLI/APIGW error code, the request id, the method and the path, and no secret in any form.
 """
@@ -20,7 +20,6 @@ import random
 import re
 import threading
 import time
-import traceback
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -44,14 +43,13 @@ except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
     from urlparse import urlsplit  # type: ignore
 
-REQUESTS_IMPORT_ERROR = None
-try:
-    import requests
-    from requests.utils import get_environ_proxies
-    from urllib3.exceptions import NewConnectionError
-except ImportError:
-    requests = None
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
+    Lost,
+    NotSent,
+    RequestError,
+    TLSSetupError,
+    Transport,
+)
 
 USER_AGENT = "ansible-hwcloud.dli (ansible-core %s)" % ANSIBLE_VERSION
 DEFAULT_CLOUD = "myhuaweicloud.com"
@@ -59,8 +57,7 @@ DEFAULT_CLOUD = "myhuaweicloud.com"
 REGION_CLOUD = {"eu-west-101": "myhuaweicloud.eu"}
 # Project ids are 32 hex digits; anything that could change the path (/, .., ?, %) is refused.
 PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# CA bundles requests would take from the environment; read here, since the session ignores the
-# environment (which would also let ~/.netrc replace the signature with Basic auth).
+# CA bundles taken from the environment, as requests and curl take them (SSL_CERT_FILE works too, through OpenSSL).
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # What each credential kind (auth's ``method``) is called in messages.
 CREDENTIAL_KINDS = {"token": "an IAM token (auth_token, HW_AUTH_TOKEN)",
@@ -68,8 +65,8 @@ CREDENTIAL_KINDS = {"token": "an IAM token (auth_token, HW_AUTH_TOKEN)",
                     "password": "an IAM user (user_name, password and domain_name)"}
 # An IAM token is renewed this long before it expires.
 TOKEN_RENEWAL_MARGIN = 300
-# How much longer than ``timeout`` one exchange may take as a whole: enough for requests' own connect
-# timeout to come first, so a connection that could not be made is known as such (nothing was sent).
+# How much longer than ``timeout`` one exchange may take as a whole: enough for the connect timeout
+# to come first, so a connection that could not be made is known as such (nothing was sent).
 EXCHANGE_GRACE = 0.5
 
 
@@ -247,32 +244,6 @@ class RetryPolicy:
         return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-class _NotSent(Exception):
-    """The request never reached the server (no connection could be made)."""
-
-
-class _Lost(Exception):
-    """The request may have reached the server, but no whole answer came back."""
-
-
-def _never_sent(exc):
-    """Whether a requests exception says no connection was made, so nothing reached the server."""
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
-        return True
-    seen = set()
-    stack = [exc]
-    while stack:
-        item = stack.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, NewConnectionError):
-            return True
-        stack.extend([getattr(item, "reason", None), item.__cause__, item.__context__])
-        stack.extend(arg for arg in getattr(item, "args", ()) if isinstance(arg, BaseException))
-    return False
-
-
 class DliClient:
     """Calls the DLI API of one project with one authentication method.
 
@@ -304,11 +275,7 @@ class DliClient:
         self.verify = self._verify(params)
         self.sleep = sleep
         self.clock = clock
-        self.session = requests.Session()
-        # Proxies and CA bundles are read from the environment by hand (see _proxies and _verify):
-        # with trust_env, requests would also take ~/.netrc and replace the signed Authorization.
-        self.session.trust_env = False
-        self.session.headers["User-Agent"] = USER_AGENT
+        self.transport = Transport(verify=self.verify, user_agent=USER_AGENT)
         self._auth = None if isinstance(self.credentials, PasswordCredentials) else self.credentials
         self._token_renew_at = None
         # One client may serve several threads (dli_flink_jar_jobs): one login for them all, and a 429
@@ -320,7 +287,7 @@ class DliClient:
 
     @staticmethod
     def _verify(params):
-        """What requests verifies TLS with: the options always win over the environment."""
+        """What TLS is verified with: the options always win over the environment."""
         if not params.get("validate_certs", True):
             return False
         ca_path = params.get("ca_path")
@@ -336,11 +303,6 @@ class DliClient:
             raise ConfigError("The CA bundle %s given by %s does not exist." % (ca_path, source))
         return ca_path
 
-    @staticmethod
-    def _proxies(url):
-        """Proxies from HTTP(S)_PROXY/NO_PROXY, as curl and requests read them."""
-        return get_environ_proxies(url)
-
     # -- paths ---------------------------------------------------------------
     def project_path(self, *segments):
         return "/v1.0/%s/%s" % (quote(self.project_id, safe=""), "/".join(quote(str(s), safe="") for s in segments))
@@ -348,16 +310,12 @@ class DliClient:
     # -- transport -----------------------------------------------------------
     def _exchange_once(self, method, url, data, headers):
         """One HTTP exchange, bounded as a whole by ``timeout``: an answer that trickles in byte by
-        byte cannot hold the task, which ``requests`` alone bounds only per read."""
+        byte cannot hold the task, which a socket timeout alone bounds only per read."""
         outcome = {}
 
         def exchange():
             try:
-                response = self.session.request(
-                    method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False,
-                    verify=self.verify, proxies=self._proxies(url))
-                response.content  # pylint: disable=pointless-statement  # read the body inside the bound
-                outcome["response"] = response
+                outcome["response"] = self.transport.send(method, url, body=data, headers=headers, timeout=self.timeout)
             except Exception as exc:  # pylint: disable=broad-exception-caught  # handed to the caller
                 outcome["error"] = exc
 
@@ -366,22 +324,19 @@ class DliClient:
         worker.start()
         worker.join(self.timeout + EXCHANGE_GRACE)
         if worker.is_alive():
-            raise _Lost("no whole answer within timeout=%s seconds" % self.timeout)
+            raise Lost("no whole answer within timeout=%s seconds" % self.timeout)
         if "response" in outcome:
             return outcome["response"]
         exc = outcome["error"]
-        if isinstance(exc, requests.exceptions.SSLError) and _is_handshake_failure(exc):
+        if isinstance(exc, TLSSetupError):
             raise ConfigError(self.redact(
                 "TLS failed for %s: %s. Check ca_path (or REQUESTS_CA_BUNDLE), or set validate_certs to false for a "
-                "test endpoint you trust." % (url.split("/", 3)[2], _short(exc))))
-        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
-                            requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, UnicodeError)):
-            raise ConfigError(self.redact("The request to %s could not be made: %s: %s" % (
-                url.split("?")[0], type(exc).__name__, _short(exc))))
-        reason = "%s: %s" % (type(exc).__name__, _short(exc))
-        if _never_sent(exc):
-            raise _NotSent(reason)
-        raise _Lost(reason)
+                "test endpoint you trust." % (url.split("/", 3)[2], exc)))
+        if isinstance(exc, RequestError):
+            raise ConfigError(self.redact("The request to %s could not be made: %s" % (url.split("?")[0], exc)))
+        if isinstance(exc, (NotSent, Lost)):
+            raise exc
+        raise Lost("%s: %s" % (type(exc).__name__, _short(exc)))  # an error of this code: judged as the worst case
 
     def _send(self, method, base, path, body=None, headers=None, login=False):
         """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned."""
@@ -399,10 +354,10 @@ class DliClient:
                 self._authenticate(method, url, request_headers, data)  # signed afresh for every try
             try:
                 response = self._exchange_once(method, url, data, request_headers)
-            except _NotSent as exc:
+            except NotSent as exc:
                 failure = "could not reach %s (%s)" % (base, exc)
                 delay = self.retry.backoff(attempt)
-            except _Lost as exc:
+            except Lost as exc:
                 failure = "the answer was lost (%s)" % exc
                 if method != "GET" and not login:  # a login changes nothing: it may be sent again
                     raise AnswerLostError(self.redact("%s %s was sent, but %s: it may have taken effect." % (
@@ -566,17 +521,6 @@ class DliClient:
                     error_code=code, error_msg=self.redact(message), request_id=request_id)
 
 
-# What an SSLError says when the TLS handshake failed, so nothing was sent: a setup problem. Any
-# other TLS error (a broken record later in the exchange) may come after a write was sent.
-HANDSHAKE_FAILURES = ("certificate", "hostname", "wrong_version_number", "wrong version number", "handshake",
-                      "unknown_protocol", "unsupported protocol", "tlsv1_alert", "sslv3_alert", "no protocols")
-
-
-def _is_handshake_failure(exc):
-    text = str(exc).lower()
-    return any(marker in text for marker in HANDSHAKE_FAILURES)
-
-
 def _error_from_body(body):
     """(code, message) from a DLI, APIGW or IAM error body; (None, None) if there is none."""
     if not isinstance(body, dict):
@@ -630,5 +574,5 @@ def _snippet(response):
 
 
 __all__ = ["CONNECTION_ARGUMENT_SPEC", "CREDENTIAL_KINDS", "AnswerLostError", "ConfigError", "CredentialsError",
-           "DliApiError", "DliClient", "LoginError", "REQUESTS_IMPORT_ERROR", "RetryPolicy", "is_true",
+           "DliApiError", "DliClient", "LoginError", "RetryPolicy", "is_true",
            "request_id_tail", "resolve_endpoints"]

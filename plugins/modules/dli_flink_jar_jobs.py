@@ -126,12 +126,11 @@ msg:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
-    REQUESTS_IMPORT_ERROR,
     ConfigError,
     CredentialsError,
     DliApiError,
@@ -152,8 +151,6 @@ def main():
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
     redact = Redactor(params.get(option) for option in SECRET_OPTIONS)

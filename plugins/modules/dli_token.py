@@ -146,12 +146,11 @@ request_id:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
-    REQUESTS_IMPORT_ERROR,
     ConfigError,
     CredentialsError,
     DliApiError,
@@ -169,8 +168,6 @@ NO_LOGIN = {
 
 def main():
     module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC), supports_check_mode=True)
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
     redact = Redactor(params.get(option) for option in SECRET_OPTIONS)

@@ -14,7 +14,7 @@ import os
 import time
 
 import pytest
-import responses
+import http_stub
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
@@ -128,12 +128,12 @@ def fake_time(monkeypatch):
 
 @pytest.fixture
 def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+    with http_stub.StubbedHttp(assert_all_requests_are_fired=True) as rsps:
         yield rsps
 
 
 @pytest.fixture
 def no_http():
     """Nothing is registered: any request the module makes is recorded, and fails."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with http_stub.StubbedHttp(assert_all_requests_are_fired=False) as rsps:
         yield rsps

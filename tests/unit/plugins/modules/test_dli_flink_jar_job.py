@@ -19,10 +19,10 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
 import pytest
-import requests
-import responses
+import http_stub
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
+from ansible_collections.hwcloud.dli.plugins.module_utils.transport import Lost
 from conftest import JOB_ID, JOB_UPDATE_TIME, build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
 
 # Every test: no HW_* variable of the shell, and waits on a fake clock (fixtures of tests/unit/conftest.py).
@@ -120,7 +120,7 @@ UNCHANGED_ARGS = dict(
 
 
 def test_unchanged_job_is_read_once_and_not_written(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(
         desc=None, cu_number="2", parallel_number="1", resume_max_num="-1", tm_slot_num="1",
         runtime_config="[{\"key\":\"k\",\"value\":\"v\"},{\"key\":\"state.ttl\",\"value\":\"true\"}]"))
     result = succeed(capsys, UNCHANGED_ARGS, diff=True)
@@ -138,8 +138,8 @@ def test_unchanged_job_is_read_once_and_not_written(capsys, http):
 # -- 2. a change --------------------------------------------------------------------------------
 
 def test_change_sends_only_the_changed_keys(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(name="jptest", cu_number=2, parallel_number=4,
                                   runtime_config={"k": "v2", "taskmanager.memory.process.size": "8g"}))
     assert sequence(http) == [GET, PUT]
@@ -160,9 +160,9 @@ def test_change_sends_only_the_changed_keys(capsys, http):
 
 
 def test_runtime_config_as_the_api_json_string_and_clearing_with_empty_values(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(
         obs_bucket="bucket", dependency_jars=["a.jar"], desc="old"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(runtime_config="[{\"key\": \"k\", \"value\": \"v\"}]", desc="",
                                   dependency_jars=[], obs_bucket="bucket"))
     assert sequence(http) == [GET, PUT]
@@ -173,7 +173,7 @@ def test_runtime_config_as_the_api_json_string_and_clearing_with_empty_values(ca
 # -- 3. check mode ------------------------------------------------------------------------------
 
 def test_check_mode_reads_only_and_predicts_the_job(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
     result = succeed(capsys, dict(parallel_number=4, desc="new"), check=True)
     assert sequence(http) == [GET]
     assert result["changed"] is True and result["restarted"] is False
@@ -183,7 +183,7 @@ def test_check_mode_reads_only_and_predicts_the_job(capsys, http):
 
 
 def test_check_mode_predicts_a_restart_without_stopping(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
     assert sequence(http) == [GET]
     assert result["changed"] is True and result["restarted"] is True
@@ -194,9 +194,9 @@ def test_check_mode_predicts_a_restart_without_stopping(capsys, http):
 
 @pytest.mark.parametrize("check", [False, True])
 def test_diff_holds_only_the_changed_options(capsys, http, check):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
     if not check:
-        http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+        http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(name="jptest", cu_number=2, parallel_number=4, runtime_config={"k": "v2"}),
                      diff=True, check=check)
     assert sequence(http) == ([GET] if check else [GET, PUT])
@@ -209,8 +209,8 @@ def test_diff_holds_only_the_changed_options(capsys, http, check):
 # -- 5. running job, change taken in place ----------------------------------------------------
 
 def test_running_job_takes_hot_fields_in_place(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(smn_topic="flink-alerts", resume_max_num=10, allow_restart=True))
     assert sequence(http) == [GET, PUT]
     assert bodies(http) == [("PUT", PUT_PATH, {"smn_topic": "flink-alerts", "resume_max_num": 10})]
@@ -221,7 +221,7 @@ def test_running_job_takes_hot_fields_in_place(capsys, http):
 # -- 6. running job, change needing a restart, not allowed -------------------------------------
 
 def test_running_job_cold_change_without_allow_restart_fails(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = fail(capsys, dict(parallel_number=4, queue_name="bigger", smn_topic="flink-alerts"))
     assert sequence(http) == [GET]
     assert result["changed"] is False
@@ -234,16 +234,16 @@ def test_running_job_cold_change_without_allow_restart_fails(capsys, http):
 # -- 8. and 9. retries ---------------------------------------------------------------------------
 
 def test_throttled_get_is_retried(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, status=429, headers={"Retry-After": "0"},
+    http.add(http_stub.GET, BASE + JOB_PATH, status=429, headers={"Retry-After": "0"},
              json={"error_code": "APIGW.0308", "error_msg": "The throttling threshold has been reached"})
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
     result = succeed(capsys, dict(parallel_number=1))
     assert sequence(http) == [GET, GET]
     assert result["changed"] is False and result["update_time"] == JOB_UPDATE_TIME
 
 
 def test_persistent_503_reports_the_last_answer(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, status=503, headers={"X-Request-Id": "req-503"},
+    http.add(http_stub.GET, BASE + JOB_PATH, status=503, headers={"X-Request-Id": "req-503"},
              json={"error_code": "DLI.0999", "error_msg": "Server error"})
     result = fail(capsys, dict(parallel_number=4, max_retries=2))
     assert sequence(http) == [GET, GET, GET]
@@ -256,8 +256,8 @@ def test_persistent_503_reports_the_last_answer(capsys, http):
 # -- 10. answers that are not what they seem ----------------------------------------------------
 
 def test_put_answering_200_with_is_success_false_fails(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json={"is_success": False, "message": "The queue bigger does not exist."})
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json={"is_success": False, "message": "The queue bigger does not exist."})
     result = fail(capsys, dict(queue_name="bigger"))
     assert sequence(http) == [GET, PUT]
     assert bodies(http) == [("PUT", PUT_PATH, {"queue_name": "bigger"})]
@@ -266,7 +266,7 @@ def test_put_answering_200_with_is_success_false_fails(capsys, http):
 
 
 def test_non_json_get_is_a_clear_failure(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, body="<html><body>Bad gateway page</body></html>",
+    http.add(http_stub.GET, BASE + JOB_PATH, body="<html><body>Bad gateway page</body></html>",
              content_type="text/html")
     code, result, out = run_module(capsys, dict(parallel_number=4))
     assert code == 1 and result["failed"] is True
@@ -277,7 +277,7 @@ def test_non_json_get_is_a_clear_failure(capsys, http):
 
 
 def test_get_without_job_detail_is_a_clear_failure(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json={"is_success": "true", "message": "ok"})
+    http.add(http_stub.GET, BASE + JOB_PATH, json={"is_success": "true", "message": "ok"})
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
     assert "job_detail" in result["msg"] and "exception" not in result
@@ -287,7 +287,7 @@ def test_get_without_job_detail_is_a_clear_failure(capsys, http):
 
 @pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (404, "DLI.0023"), (400, "DLI.0002")])
 def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
-    http.add(responses.GET, BASE + JOB_PATH, status=status, headers={"X-Request-Id": "req-nf"},
+    http.add(http_stub.GET, BASE + JOB_PATH, status=status, headers={"X-Request-Id": "req-nf"},
              json={"error_code": code, "error_msg": "The job does not exist"})
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
@@ -297,7 +297,7 @@ def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
 
 
 def test_other_400_is_not_taken_for_a_missing_job(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, status=400,
+    http.add(http_stub.GET, BASE + JOB_PATH, status=400,
              json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
@@ -305,7 +305,7 @@ def test_other_400_is_not_taken_for_a_missing_job(capsys, http):
 
 
 def test_a_job_of_another_type_is_refused(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(job_type="flink_sql_job"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(job_type="flink_sql_job"))
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
     assert "flink_sql_job" in result["msg"] and "flink_jar_job" in result["msg"]
@@ -313,15 +313,15 @@ def test_a_job_of_another_type_is_refused(capsys, http):
 
 
 def test_an_unreadable_value_in_the_answer_is_a_clear_failure(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(cu_number="abc"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(cu_number="abc"))
     result = fail(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET]
     assert "cannot read" in result["msg"] and "exception" not in result
 
 
 def test_a_rule_broken_by_the_stored_job_does_not_block_an_unrelated_edit(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(feature="custom", image="org/img:1"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(feature="custom", image="org/img:1"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(desc="only the description"))
     assert bodies(http) == [("PUT", PUT_PATH, {"desc": "only the description"})]
 
@@ -407,7 +407,7 @@ def test_no_endpoint_nor_region(capsys, no_http):
     (dict(cu_number=4, manager_cu_number=2), dict(cu_number=2), "cu_number (2) must be greater than manager_cu_number (2)"),
 ])
 def test_merged_state_is_checked_after_the_read(capsys, http, job, args, expected):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(**job))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(**job))
     result = fail(capsys, args)
     assert sequence(http) == [GET]
     assert expected in result["msg"]
@@ -415,8 +415,8 @@ def test_merged_state_is_checked_after_the_read(capsys, http, job, args, expecte
 
 
 def test_log_enabled_with_the_job_bucket_is_fine(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(obs_bucket="logs-bucket"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(obs_bucket="logs-bucket"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(log_enabled=True))
     assert sequence(http) == [GET, PUT]
     assert bodies(http) == [("PUT", PUT_PATH, {"log_enabled": True})]
@@ -424,8 +424,8 @@ def test_log_enabled_with_the_job_bucket_is_fine(capsys, http):
 
 
 def test_custom_feature_with_flink_version_cleared_is_fine(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(feature="custom", image="org/flink:1.15-custom", flink_version=""))
     assert sequence(http) == [GET, PUT]
     assert bodies(http) == [("PUT", PUT_PATH, {"feature": "custom", "image": "org/flink:1.15-custom",
@@ -452,8 +452,8 @@ def _sdk_authorization(request, access_key, secret_key, security_token=None):
 
 
 def test_aksk_signs_every_call(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET, PUT]
     for call in http.calls:
@@ -467,8 +467,8 @@ def test_aksk_signs_every_call(capsys, http):
 
 
 def test_temporary_keys_sign_the_security_token(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(parallel_number=4, security_token="STS-token-value"))
     assert sequence(http) == [GET, PUT]
     for call in http.calls:
@@ -480,8 +480,8 @@ def test_temporary_keys_sign_the_security_token(capsys, http):
 
 
 def test_auth_token_is_sent_as_is(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, auth_token="iam-token-value",
                          parallel_number=4), connection=False)
     assert sequence(http) == [GET, PUT]
@@ -491,11 +491,11 @@ def test_auth_token_is_sent_as_is(capsys, http):
 
 
 def test_password_login_then_token(capsys, http):
-    http.add(responses.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": "issued-token-value"},
+    http.add(http_stub.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": "issued-token-value"},
              json={"token": {"expires_at": (datetime.now(timezone.utc) + timedelta(days=1)).strftime(
                  "%Y-%m-%dT%H:%M:%S.000000Z")}})
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     succeed(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, user_name="alice",
                          password="alice-password", domain_name="acme", iam_endpoint=IAM + "/v3",
                          parallel_number=4), connection=False)
@@ -512,7 +512,7 @@ def test_password_login_then_token(capsys, http):
 
 
 def test_password_login_refused(capsys, http):
-    http.add(responses.POST, IAM + TOKEN_PATH, status=401, headers={"X-Request-Id": "iam-req"},
+    http.add(http_stub.POST, IAM + TOKEN_PATH, status=401, headers={"X-Request-Id": "iam-req"},
              json={"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}})
     result = fail(capsys, dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, user_name="alice",
                                password="alice-password", domain_name="acme", iam_endpoint=IAM),
@@ -527,7 +527,7 @@ def test_environment_variables_serve_as_options(capsys, http, monkeypatch):
     monkeypatch.setenv("HW_SECRET_KEY", "env-secret-key")
     monkeypatch.setenv("HW_PROJECT_ID", "envproject")
     monkeypatch.setenv("HW_DLI_ENDPOINT", "https://dli.env.example.com")
-    http.add(responses.GET, "https://dli.env.example.com/v1.0/envproject/streaming/jobs/104", json=detail_answer())
+    http.add(http_stub.GET, "https://dli.env.example.com/v1.0/envproject/streaming/jobs/104", json=detail_answer())
     result = succeed(capsys, dict(job_id=JOB_ID, parallel_number=1), connection=False)
     assert sequence(http) == [("GET", "/v1.0/envproject/streaming/jobs/104")]
     headers = http.calls[0].request.headers
@@ -556,17 +556,17 @@ CREDENTIALS = {
 @pytest.mark.parametrize("outcome", ["success", "api_401", "put_400"])
 def test_secrets_never_appear_in_the_output(capsys, http, kind, outcome):
     if kind == "password":
-        http.add(responses.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": ISSUED_TOKEN},
+        http.add(http_stub.POST, IAM + TOKEN_PATH, status=201, headers={"X-Subject-Token": ISSUED_TOKEN},
                  json={"token": {}})
     if outcome == "api_401":
-        http.add(responses.GET, BASE + JOB_PATH, status=401, headers={"X-Request-Id": "req-401"},
+        http.add(http_stub.GET, BASE + JOB_PATH, status=401, headers={"X-Request-Id": "req-401"},
                  json={"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"})
     else:
-        http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+        http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
         if outcome == "success":
-            http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+            http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
         else:
-            http.add(responses.PUT, BASE + PUT_PATH, status=400,
+            http.add(http_stub.PUT, BASE + PUT_PATH, status=400,
                      json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
     args = dict(job_id=JOB_ID, endpoint=BASE, project_id=PROJECT, parallel_number=4, desc="new description")
     args.update(CREDENTIALS[kind])
@@ -590,15 +590,15 @@ def test_secrets_never_appear_in_the_output(capsys, http, kind, outcome):
 # -- what main() adds: actions, msg, warnings, and refusals before any request ------------------------
 
 def test_result_says_what_was_done_in_actions_and_one_line(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     result = succeed(capsys, dict(parallel_number=4, cu_number=4))
     assert result["actions"] == ["update cu_number, parallel_number"]
     assert result["msg"] == "Flink job 104: update cu_number, parallel_number."
 
 
 def test_check_mode_says_what_would_be_done(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
     assert sequence(http) == [GET]
     assert result["msg"] == ("Flink job 104: would stop with savepoint, then update parallel_number, "
@@ -606,7 +606,7 @@ def test_check_mode_says_what_would_be_done(capsys, http):
 
 
 def test_nothing_to_do_says_so(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
     result = succeed(capsys, dict(parallel_number=1))
     assert result["actions"] == [] and result["msg"] == "Flink job 104: no change."
 
@@ -618,9 +618,9 @@ def test_allow_restart_needs_a_positive_wait_timeout(capsys, no_http):
 
 
 def test_a_lost_put_answer_read_back_is_a_warning_and_a_change(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer())
-    http.add(responses.PUT, BASE + PUT_PATH, body=requests.exceptions.ReadTimeout("read timed out"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(parallel_number=4, update_time=PUT_UPDATE_TIME))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer())
+    http.add(http_stub.PUT, BASE + PUT_PATH, body=Lost("timed out (TimeoutError)"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(parallel_number=4, update_time=PUT_UPDATE_TIME))
     result = succeed(capsys, dict(parallel_number=4))
     assert sequence(http) == [GET, PUT, GET]
     assert result["changed"] is True and result["update_time"] == PUT_UPDATE_TIME
@@ -628,12 +628,12 @@ def test_a_lost_put_answer_read_back_is_a_warning_and_a_change(capsys, http):
 
 
 def test_a_failure_after_a_write_returns_the_steps_done_and_changed(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    http.add(responses.PUT, BASE + PUT_PATH, json=put_answer())
-    http.add(responses.POST, BASE + RUN_PATH, json=[{"is_success": "false", "message": "queue busy"}])
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.POST, BASE + RUN_PATH, json=[{"is_success": "false", "message": "queue busy"}])
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
     result = fail(capsys, dict(parallel_number=4, allow_restart=True))
     assert result["changed"] is True and result["status"] == "job_cancel_success"
     assert result["actions"] == ["stop with savepoint", "update parallel_number"]
@@ -656,16 +656,16 @@ def test_a_state_that_waits_needs_a_wait_timeout(capsys, no_http, state):
 
 
 def test_a_job_given_back_with_its_status_update_time_and_nulls_is_ok(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = succeed(capsys, dict(status="job_cancel_success", update_time=1, parallel_number=1, feature=None,
                                   checkpoint_mode=None, resource_config_version=None, job_type=None))
     assert result["changed"] is False and sequence(http) == [GET]
 
 
 def test_state_stopped_wires_the_stop_and_its_message(capsys, http):
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
-    http.add(responses.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
-    http.add(responses.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
     result = succeed(capsys, dict(state="stopped", upgrade_mode="stateless"))
     assert result["msg"] == "Flink job 104: stop." and result["actions"] == ["stop"]
     assert json.loads(http.calls[1].request.body) == {"job_ids": [JOB_ID], "trigger_savepoint": False}

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover
     from urlparse import parse_qsl, urlsplit  # type: ignore
 
 import pytest
-import responses
+import http_stub
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, job_shape
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job_info
@@ -107,12 +107,12 @@ def calls(rsps):
 
 
 def add_detail(rsps, job_id, **fields):
-    rsps.add(responses.GET, BASE + job_path(job_id), json=detail_answer(job_id, **fields))
+    rsps.add(http_stub.GET, BASE + job_path(job_id), json=detail_answer(job_id, **fields))
 
 
 def add_list(rsps, jobs, total_count=None):
     """One page of the list call (registrations for one URL answer in turn)."""
-    rsps.add(responses.GET, BASE + LIST_PATH, json=list_answer(jobs, total_count))
+    rsps.add(http_stub.GET, BASE + LIST_PATH, json=list_answer(jobs, total_count))
 
 
 # -- by id ---------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_the_returned_job_has_the_main_module_options_plus_the_read_only_keys(ca
 
 @pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (404, "DLI.0023"), (400, "DLI.0002")])
 def test_by_id_a_missing_job_is_an_empty_list(capsys, http, status, code):
-    http.add(responses.GET, BASE + job_path(JOB_ID), status=status,
+    http.add(http_stub.GET, BASE + job_path(JOB_ID), status=status,
              json={"error_code": code, "error_msg": "The job does not exist"})
     result = succeed(capsys, dict(job_id=JOB_ID))
     assert calls(http) == [detail_call(JOB_ID)]
@@ -243,7 +243,7 @@ def test_list_pages_through_every_page(capsys, http):
 def test_a_job_deleted_between_the_list_and_its_detail_is_left_out(capsys, http):
     add_list(http, [listed(701), listed(702), listed(703)])
     add_detail(http, 701)
-    http.add(responses.GET, BASE + job_path(702), **NOT_FOUND)
+    http.add(http_stub.GET, BASE + job_path(702), **NOT_FOUND)
     add_detail(http, 703)
     result = succeed(capsys, {})
     assert calls(http) == [list_call(0), detail_call(701), detail_call(702), detail_call(703)]
@@ -258,7 +258,7 @@ def test_a_listed_job_without_an_id_is_a_clear_failure(capsys, http):
 
 
 def test_a_list_answer_without_job_list_is_a_clear_failure(capsys, http):
-    http.add(responses.GET, BASE + LIST_PATH, json={"is_success": "true", "message": "odd"})
+    http.add(http_stub.GET, BASE + LIST_PATH, json={"is_success": "true", "message": "odd"})
     result = fail(capsys, {})
     assert calls(http) == [list_call(0)]
     assert "job_list" in result["msg"] and LIST_PATH in result["msg"]
@@ -273,7 +273,7 @@ def test_an_unreadable_value_in_a_detail_is_a_clear_failure(capsys, http):
 # -- errors --------------------------------------------------------------------------------------
 
 def test_an_api_error_reports_status_code_error_code_and_request_id(capsys, http):
-    http.add(responses.GET, BASE + LIST_PATH, status=400, headers={"X-Request-Id": "req-400"},
+    http.add(http_stub.GET, BASE + LIST_PATH, status=400, headers={"X-Request-Id": "req-400"},
              json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
     result = fail(capsys, dict(status="job_running"))
     assert calls(http) == [list_call(0, status="job_running")]
@@ -284,7 +284,7 @@ def test_an_api_error_reports_status_code_error_code_and_request_id(capsys, http
 
 def test_a_failed_detail_read_is_a_failure_not_a_missing_job(capsys, http):
     add_list(http, [listed(801)])
-    http.add(responses.GET, BASE + job_path(801), status=403, headers={"X-Request-Id": "req-403"},
+    http.add(http_stub.GET, BASE + job_path(801), status=403, headers={"X-Request-Id": "req-403"},
              json={"error_code": "DLI.0013", "error_msg": "Forbidden"})
     result = fail(capsys, {})
     assert calls(http) == [list_call(0), detail_call(801)]
@@ -292,7 +292,7 @@ def test_a_failed_detail_read_is_a_failure_not_a_missing_job(capsys, http):
 
 
 def test_the_secret_never_appears_in_a_failure(capsys, http):
-    http.add(responses.GET, BASE + job_path(JOB_ID), status=401, headers={"X-Request-Id": "req-401"},
+    http.add(http_stub.GET, BASE + job_path(JOB_ID), status=401, headers={"X-Request-Id": "req-401"},
              json={"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information " + SK})
     code, result, out = run_module(capsys, dict(job_id=JOB_ID))
     assert code == 1 and result["status_code"] == 401 and result["error_code"] == "APIGW.0301"

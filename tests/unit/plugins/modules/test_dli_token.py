@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
 import pytest
-import responses
+import http_stub
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import ENVIRONMENT_VARIABLES, secret_forms
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job_info, dli_token
@@ -64,7 +64,7 @@ def add_login(rsps, status=201, token=TOKEN, expires_at=EXPIRES_AT, **kwargs):
     headers = {"X-Subject-Token": token} if token else {}
     headers.update(kwargs.pop("headers", {}))
     body = {"token": {"methods": ["password"], "project": {"id": PROJECT}, "expires_at": expires_at}}
-    rsps.add(responses.POST, IAM + TOKENS_PATH, status=status, headers=headers, json=kwargs.pop("json", body))
+    rsps.add(http_stub.POST, IAM + TOKENS_PATH, status=status, headers=headers, json=kwargs.pop("json", body))
 
 
 def login_body():
@@ -94,7 +94,7 @@ def test_an_iam_user_logs_in_once_and_the_token_is_in_the_result_only(capsys, ht
 def test_the_token_serves_a_later_task_without_a_login(capsys, http):
     add_login(http)
     dummy, login, dummy = run_module(capsys, {})
-    http.add(responses.GET, BASE + "/v1.0/p1/streaming/jobs/%s" % JOB_ID,
+    http.add(http_stub.GET, BASE + "/v1.0/p1/streaming/jobs/%s" % JOB_ID,
              json={"is_success": "true", "message": "ok", "job_detail": build_detail()})
     # The later task still has the IAM user (module_defaults, the environment): the token comes first.
     code, result, out = run_module(capsys, dict(job_id=JOB_ID, auth_token=login["token"]), module=dli_flink_jar_job_info)
@@ -121,7 +121,7 @@ def test_an_iam_answer_without_expiry_gives_a_null_expires_at(capsys, http):
 
 def test_the_region_builds_the_iam_endpoint(capsys, http):
     iam = "https://iam.cn-north-4.myhuaweicloud.com"
-    http.add(responses.POST, iam + TOKENS_PATH, status=201, headers={"X-Subject-Token": TOKEN},
+    http.add(http_stub.POST, iam + TOKENS_PATH, status=201, headers={"X-Subject-Token": TOKEN},
              json={"token": {"expires_at": EXPIRES_AT}})
     code, result, dummy = run_module(capsys, dict(endpoint=None, iam_endpoint=None, region="cn-north-4"))
     assert code == 0 and result["token"] == TOKEN
