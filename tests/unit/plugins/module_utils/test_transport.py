@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The transport against real sockets on 127.0.0.1: kept-alive connections shared by threads, a
+connection the server closed while idle, TLS, proxies from the environment, and what each failure says
+about the request (not sent, or maybe sent)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import socket
+import subprocess
+import threading
+
+import pytest
+
+from ansible_collections.hwcloud.dli.plugins.module_utils import transport
+from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
+    Headers,
+    Lost,
+    NotSent,
+    RequestError,
+    Response,
+    TLSSetupError,
+    Transport,
+    proxy_for,
+)
+from loopback import answer_ok, drop, free_port, loopback, make_self_signed, send_json
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_variables(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    return make_self_signed(tmp_path_factory.mktemp("tls"))
+
+
+def answer_with_client_port(handler, number):
+    send_json(handler, body={"port": handler.client_address[1]})
+
+
+# -- answers ------------------------------------------------------------------------------------------
+
+def test_headers_are_found_by_any_case_and_repeated_ones_are_joined():
+    headers = Headers([("X-Request-Id", "r1"), ("Set-Thing", "a"), ("set-thing", "b")])
+    assert headers.get("x-request-id") == headers["X-REQUEST-ID"] == "r1"
+    assert "x-request-id" in headers and headers.get("Retry-After") is None
+    assert headers["Set-Thing"] == "a, b"
+
+
+def test_a_response_decodes_json_and_refuses_what_is_not():
+    assert Response(200, {}, b'{"a": [1]}').json() == {"a": [1]}
+    with pytest.raises(ValueError):
+        Response(200, {}, b"<html>").json()
+    with pytest.raises(ValueError):
+        Response(200, {}, b"\xff\xfe{").json()
+    assert Response(502, {}, b"bad \xff gateway").text == u"bad \ufffd gateway"
+
+
+# -- connections -------------------------------------------------------------------------------------
+
+def test_connections_are_kept_alive_and_the_answer_is_read_whole():
+    with loopback(answer_with_client_port, keep_alive=True) as server:
+        link = Transport(user_agent="agent/1")
+        answers = [link.send("GET", server.url + "/a?x=1", timeout=5) for dummy in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert len(set(answer.json()["port"] for answer in answers)) == 1  # one connection for the three
+    assert server.calls() == [("GET", "/a?x=1")] * 3
+    assert server.requests[0].headers["User-Agent"] == "agent/1"
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_used_again():
+    # HTTP/1.0: the server closes each connection after its answer, so each request needs a new one.
+    with loopback(answer_with_client_port) as server:
+        link = Transport()
+        ports = [link.send("PUT", server.url + "/a", body=b"{}", timeout=5).json()["port"] for dummy in range(2)]
+    assert ports[0] != ports[1]
+    assert server.calls() == [("PUT", "/a")] * 2
+
+
+def test_a_kept_alive_connection_closed_by_the_server_later_is_replaced_before_a_write():
+    closed = threading.Event()
+
+    def answer_then_close(handler, number):
+        send_json(handler, body={"port": handler.client_address[1]})
+        handler.wfile.flush()
+        if number == 1:
+            handler.close_connection = True  # the server ends the kept-alive connection while the client idles
+            closed.set()
+
+    with loopback(answer_then_close, keep_alive=True) as server:
+        link = Transport()
+        first = link.send("GET", server.url + "/a", timeout=5).json()["port"]
+        closed.wait(5)
+        for dummy in range(50):  # until the close has reached the client's socket
+            if transport._dropped(link._idle[next(iter(link._idle))][0]):
+                break
+            threading.Event().wait(0.02)
+        second = link.send("PUT", server.url + "/a", body=b"{}", timeout=5).json()["port"]
+    assert first != second
+    assert server.calls() == [("GET", "/a"), ("PUT", "/a")]
+
+
+def test_threads_share_the_connections_safely():
+    with loopback(answer_with_client_port, keep_alive=True) as server:
+        link = Transport()
+        results, errors = [], []
+
+        def work():
+            try:
+                for dummy in range(5):
+                    results.append(link.send("GET", server.url + "/a", timeout=5).status_code)
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for dummy in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    assert errors == [] and results == [200] * 40
+    assert len(server.requests) == 40
+    assert sum(len(idle) for idle in link._idle.values()) <= 8
+
+
+def test_a_refused_connection_is_not_sent():
+    with pytest.raises(NotSent) as excinfo:
+        Transport().send("PUT", "http://127.0.0.1:%s/a" % free_port(), body=b"{}", timeout=2)
+    assert type(excinfo.value) is NotSent
+    assert str(excinfo.value).startswith("ConnectionRefusedError: ")
+
+
+def test_a_connection_closed_unanswered_is_lost():
+    with loopback(drop) as server:
+        with pytest.raises(Lost) as excinfo:
+            Transport().send("PUT", server.url + "/a", body=b"{}", timeout=5)
+    assert str(excinfo.value) == "RemoteDisconnected: Remote end closed connection without response"
+    assert server.calls() == [("PUT", "/a")]
+
+
+@pytest.mark.parametrize("url, message", [
+    ("ftp://127.0.0.1/a", "ftp://127.0.0.1/a is not an http or https URL"),
+    ("http://127.0.0.1:99999/a", "http://127.0.0.1:99999/a is not a valid URL: "),
+])
+def test_a_url_that_cannot_be_used_is_a_request_error(url, message):
+    with pytest.raises(RequestError) as excinfo:
+        Transport().send("GET", url + "?secret=no", timeout=2)
+    assert str(excinfo.value).startswith(message) and "secret" not in str(excinfo.value)
+
+
+def test_a_header_http_client_refuses_is_a_request_error_and_nothing_is_sent():
+    with loopback(answer_ok) as server:
+        with pytest.raises(RequestError) as excinfo:
+            Transport().send("GET", server.url + "/a", headers={"X-Bad": "a\r\nInjected: 1"}, timeout=5)
+    assert str(excinfo.value).startswith("ValueError: Invalid header value")
+    assert server.requests == []
+
+
+# -- TLS ----------------------------------------------------------------------------------------------
+
+def test_tls_is_verified_against_the_bundle_given(self_signed):
+    with loopback(answer_ok, tls=self_signed) as server:
+        assert Transport(verify=self_signed[0]).send("GET", server.url + "/a", timeout=5).status_code == 200
+    assert server.calls() == [("GET", "/a")]
+
+
+def test_tls_with_a_directory_of_cas(self_signed, tmp_path):
+    directory = tmp_path / "cas"
+    directory.mkdir()
+    with open(self_signed[0]) as cert:
+        pem = cert.read()
+    # A CA directory holds each certificate under its subject hash, as c_rehash names it.
+    name = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", self_signed[0]], check=True,
+                          stdout=subprocess.PIPE).stdout.decode().strip()
+    (directory / (name + ".0")).write_text(pem)
+    with loopback(answer_ok, tls=self_signed) as server:
+        assert Transport(verify=str(directory)).send("GET", server.url + "/a", timeout=5).status_code == 200
+
+
+def test_an_unknown_certificate_is_a_tls_setup_error_and_nothing_is_sent(self_signed):
+    with loopback(answer_ok, tls=self_signed) as server:
+        with pytest.raises(TLSSetupError) as excinfo:
+            Transport().send("PUT", server.url + "/a", body=b"{}", timeout=5)  # the system's CAs
+    assert "CERTIFICATE_VERIFY_FAILED" in str(excinfo.value)
+    assert server.requests == []
+
+
+def test_no_verification_when_asked(self_signed):
+    with loopback(answer_ok, tls=self_signed) as server:
+        assert Transport(verify=False).send("GET", server.url + "/a", timeout=5).status_code == 200
+
+
+def test_https_to_a_plain_http_port_is_a_tls_setup_error():
+    with loopback(answer_ok) as server:
+        with pytest.raises(TLSSetupError):
+            Transport().send("GET", server.url.replace("http:", "https:") + "/a", timeout=5)
+    assert server.requests == []
+
+
+# -- proxies ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("variables, url, expected", [
+    ({}, "https://dli.example.com/a", None),
+    ({"HTTPS_PROXY": "http://p:3128"}, "https://dli.example.com/a", "http://p:3128"),
+    ({"https_proxy": "http://p:3128"}, "https://dli.example.com/a", "http://p:3128"),
+    ({"HTTPS_PROXY": "http://p:3128"}, "http://dli.example.com/a", None),
+    ({"HTTP_PROXY": "http://p:3128"}, "http://dli.example.com/a", "http://p:3128"),
+    ({"ALL_PROXY": "http://p:3128"}, "https://dli.example.com/a", "http://p:3128"),
+    ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "example.com"}, "https://dli.example.com/a", None),
+    ({"HTTPS_PROXY": "http://p:3128", "no_proxy": "other.org,.example.com"}, "https://dli.example.com/a", None),
+    ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "other.org"}, "https://dli.example.com/a", "http://p:3128"),
+    ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "*"}, "https://dli.example.com/a", None),
+])
+def test_the_proxy_comes_from_the_environment(monkeypatch, variables, url, expected):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert proxy_for(url) == expected
+
+
+def test_a_plain_http_request_goes_through_the_proxy_with_its_credentials(monkeypatch):
+    with loopback(answer_ok) as proxy:  # as a plain proxy, it gets the whole URL in the request line
+        monkeypatch.setenv("HTTP_PROXY", "http://proxy%%20user:p%%40ss@127.0.0.1:%s" % proxy.server.server_address[1])
+        answer = Transport().send("GET", "http://dli.example.com:8080/v1.0/p1/a?x=1",
+                                  headers={"Host": "dli.example.com:8080"}, timeout=5)
+    assert answer.status_code == 200
+    assert proxy.calls() == [("GET", "http://dli.example.com:8080/v1.0/p1/a?x=1")]
+    sent = proxy.requests[0].headers
+    assert sent["Host"] == "dli.example.com:8080"
+    assert sent["Proxy-Authorization"] == "Basic " + base64.b64encode(b"proxy user:p@ss").decode()
+
+
+def test_https_goes_through_a_connect_tunnel_and_a_refusal_is_not_sent(monkeypatch):
+    """A proxy that refuses the tunnel (407): nothing reached the endpoint, and the proxy's password is in no message."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    seen = []
+
+    def serve():
+        connection, dummy = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            seen.append(data.decode("latin-1"))
+            connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    monkeypatch.setenv("HTTPS_PROXY", "http://u:Proxy-Secret@127.0.0.1:%s" % listener.getsockname()[1])
+    try:
+        with pytest.raises(NotSent) as excinfo:
+            Transport().send("PUT", "https://dli.example.com/v1.0/p1/a", body=b"{}", timeout=5)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert seen[0].startswith("CONNECT dli.example.com:443 HTTP/1.")
+    assert "Proxy-Authorization: Basic " + base64.b64encode(b"u:Proxy-Secret").decode() in seen[0]
+    assert "407" in str(excinfo.value) and "Proxy-Secret" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("proxy", ["https://127.0.0.1:3128", "socks5://127.0.0.1:1080"])
+def test_only_http_proxies_are_supported(monkeypatch, proxy):
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    with pytest.raises(RequestError, match="must be an http:// proxy"):
+        Transport().send("GET", "https://dli.example.com/a", timeout=2)
+
+
+def test_no_proxy_reaches_the_endpoint_directly(monkeypatch):
+    with loopback(answer_ok) as server:
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:%s" % free_port())  # nothing listens there
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        assert Transport().send("GET", server.url + "/a", timeout=5).status_code == 200
+    assert server.calls() == [("GET", "/a")]
