@@ -135,3 +135,63 @@ def make_self_signed(directory):
                     "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert],
                    check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return cert, key
+
+
+@contextlib.contextmanager
+def tunnel_proxy():
+    """A proxy on 127.0.0.1 that opens CONNECT tunnels: it answers 200 and relays bytes both ways.
+    Yields (url, seen), ``seen`` being the head (request line and headers) of each CONNECT it took."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)  # accept() wakes up to see the end of the test
+    stop = threading.Event()
+    seen = []
+    sockets = [listener]
+
+    def relay(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        while not stop.is_set():
+            try:
+                client, dummy = listener.accept()
+            except socket.timeout:
+                continue
+            client.settimeout(None)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = client.recv(4096)
+                if not chunk:
+                    break
+                head += chunk
+            seen.append(head.decode("latin-1"))
+            host, port = head.split(b" ")[1].decode().rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            sockets.extend([client, upstream])
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=relay, args=(source, target), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:%s" % listener.getsockname()[1], seen
+    finally:
+        stop.set()
+        thread.join(5)
+        for sock in sockets:
+            sock.close()

@@ -26,7 +26,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
     Transport,
     proxy_for,
 )
-from loopback import answer_ok, drop, free_port, loopback, make_self_signed, send_json
+from loopback import answer_ok, drop, free_port, loopback, make_self_signed, send_json, tunnel_proxy
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
@@ -283,3 +283,14 @@ def test_no_proxy_reaches_the_endpoint_directly(monkeypatch):
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         assert Transport().send("GET", server.url + "/a", timeout=5).status_code == 200
     assert server.calls() == [("GET", "/a")]
+
+
+def test_https_through_a_connect_tunnel_verifies_the_endpoint_not_the_proxy(monkeypatch, self_signed):
+    with loopback(answer_ok, tls=self_signed, keep_alive=True) as server, tunnel_proxy() as (proxy, seen):
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        link = Transport(verify=self_signed[0])
+        answers = [link.send("GET", server.url + "/a", timeout=5).status_code for dummy in range(2)]
+        link.close()  # the server's handler then ends, not held by the kept-alive connection
+    assert answers == [200, 200]
+    assert len(seen) == 1 and seen[0].startswith("CONNECT %s HTTP/1." % server.url.split("//")[1])
+    assert server.calls() == [("GET", "/a")] * 2
