@@ -16,7 +16,6 @@ REQUIRED = (
     "FILES.json",
     "README.md",
     "CHANGELOG.md",
-    "requirements.txt",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "extensions/awx/huawei_cloud_credential_type.yml",
