@@ -44,7 +44,7 @@ def run_demo(private_data_dir, url):
     import ansible_runner  # here: the unit tests load this file where ansible-runner is not installed
 
     envvars = dict(runner_environment(url),
-                   ANSIBLE_PYTHON_INTERPRETER=sys.executable)  # the venv python, which has requests
+                   ANSIBLE_PYTHON_INTERPRETER=sys.executable)  # the venv python: no interpreter discovery
     return ansible_runner.run(
         private_data_dir=private_data_dir, playbook=PLAYBOOK, inventory="localhost ansible_connection=local",
         envvars=envvars, quiet=True)

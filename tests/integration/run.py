@@ -42,7 +42,7 @@ def clean_environment():
     env["ANSIBLE_ROLES_PATH"] = os.path.join(HERE, "targets")
     env.setdefault("ANSIBLE_NOCOLOR", "1")
     env["ANSIBLE_STDOUT_CALLBACK"] = "default"
-    env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable  # the venv python, which has requests
+    env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable  # the venv python: no interpreter discovery
     return env
 
 
