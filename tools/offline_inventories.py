@@ -17,6 +17,9 @@ import zlib
 
 # label: (page and anchor under https://docs.ansible.com/projects/ansible/devel/, title)
 ANSIBLE_LABELS = {
+    "ansible_collections.ansible.builtin.uri_module": (
+        "collections/ansible/builtin/uri_module.html#ansible-collections-ansible-builtin-uri-module",
+        "ansible.builtin.uri module \u2013 Interacts with webservices"),
     "ansible_configuration_settings": ("reference_appendices/config.html#ansible-configuration-settings",
                                        "Ansible Configuration Settings"),
     "common_return_values": ("reference_appendices/common_return_values.html#common-return-values",
