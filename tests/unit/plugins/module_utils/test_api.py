@@ -784,6 +784,20 @@ def test_a_refused_connection_is_tried_again_even_for_a_write(clock):
     assert clock.sleeps == [0.5, 1.0]  # three tries
 
 
+def test_tries_end_when_the_wait_budget_is_spent_and_the_message_says_so(clock):
+    # The budget is the longer of timeout and wait_timeout (1 s here): waits of 0.5 s, then the 0.5 s left
+    # of the next 1 s backoff, then none is left, though max_retries would allow more tries.
+    port = free_port()
+    client = _client(clock, retry_budget=0, endpoint="http://127.0.0.1:%s" % port, max_retries=5, timeout=1)
+    with pytest.raises(DliApiError) as excinfo:
+        client.call("PUT", PATH, {"a": 1})
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith(
+        "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionRefusedError: " % port)
+    assert excinfo.value.msg.endswith("; no time was left to try again.")
+    assert clock.sleeps == [0.5, 0.5]
+
+
 @contextlib.contextmanager
 def _full_listener():
     """A port whose accept queue is full: a connection to it is never made (the SYN goes unanswered)."""

@@ -9,8 +9,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import os
 import socket
 import subprocess
+import sys
 import threading
 
 import pytest
@@ -294,3 +296,21 @@ def test_https_through_a_connect_tunnel_verifies_the_endpoint_not_the_proxy(monk
     assert answers == [200, 200]
     assert len(seen) == 1 and seen[0].startswith("CONNECT %s HTTP/1." % server.url.split("//")[1])
     assert server.calls() == [("GET", "/a")] * 2
+
+
+def test_the_modules_need_no_http_library_beyond_the_standard_one():
+    """Every task's module process imports what the module imports: nothing beyond ansible-core and the
+    standard library's http.client, with requests and urllib3 unavailable (urllib.request only for a proxy)."""
+    heavy = ("requests", "urllib3", "urllib.request", "certifi", "charset_normalizer", "idna")
+    code = "\n".join([
+        "import sys",
+        "for name in ('requests', 'urllib3'):",
+        "    sys.modules[name] = None  # import fails, as on a host without them",
+        "from ansible_collections.hwcloud.dli.plugins.modules import (",
+        "    dli_flink_jar_job, dli_flink_jar_job_info, dli_flink_jar_jobs, dli_token)",
+        "print(' '.join(name for name in %r if sys.modules.get(name)))" % (heavy,),
+    ])
+    run = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=False)
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stdout.decode().strip() == ""
