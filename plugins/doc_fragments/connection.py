@@ -90,7 +90,8 @@ options:
     description:
       - A CA bundle (PEM file, or a directory prepared with C(c_rehash)) to verify the endpoints' certificates
         with, instead of the system's. A path that does not exist is an error.
-      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the system's certificate authorities (which E(SSL_CERT_FILE) and E(SSL_CERT_DIR) can replace).
+      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the system's certificate
+        authorities (which E(SSL_CERT_FILE) and E(SSL_CERT_DIR) can replace).
     type: path
   timeout:
     description:

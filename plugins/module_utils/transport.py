@@ -139,7 +139,7 @@ def _dropped(connection):
     if sock is None:
         return True
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        readable = select.select([sock], [], [], 0)[0]
     except (OSError, ValueError):
         return True
     return bool(readable)

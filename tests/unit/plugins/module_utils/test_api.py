@@ -13,15 +13,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
-import collections
 import contextlib
 import json
-import shutil
 import select
 import socket
-import ssl
-import subprocess
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -36,7 +31,7 @@ import requests
 import http_stub
 from loopback import answer_ok, drop, free_port, hold, loopback, make_self_signed, send_json, trickle
 
-from ansible_collections.hwcloud.dli.plugins.module_utils import api, auth, transport
+from ansible_collections.hwcloud.dli.plugins.module_utils import auth, transport
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     AnswerLostError,
     ConfigError,
@@ -284,7 +279,8 @@ def test_unreachable_endpoint_is_a_clear_failure():
     client = DliClient(dict(PARAMS, endpoint="http://127.0.0.1:%s" % port, max_retries=0))
     with pytest.raises(DliApiError) as excinfo:
         client.call("GET", PATH)
-    assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionRefusedError: [Errno 111] Connection refused)." % port)
+    assert excinfo.value.msg == ("GET /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionRefusedError: "
+                                 "[Errno 111] Connection refused)." % port)
     assert not excinfo.value.maybe_written
 
 
@@ -1018,7 +1014,7 @@ def test_a_tls_connection_closed_after_the_handshake_is_a_lost_answer_not_a_setu
 def test_a_token_that_looks_expired_on_this_host_is_not_renewed_before_every_call(mocked):
     # IAM just issued it, so it is valid; a host clock ahead of IAM's must not cause a login per call.
     mocked.add(http_stub.POST, "https://iam.example.com/v3/auth/tokens", status=201,
-                  headers={"X-Subject-Token": "issued"}, json={"token": {"expires_at": "2000-01-01T00:00:00.000000Z"}})
+               headers={"X-Subject-Token": "issued"}, json={"token": {"expires_at": "2000-01-01T00:00:00.000000Z"}})
     mocked.add(http_stub.GET, BASE + "/v1.0/p1/a", json={"is_success": "true"})
     client = DliClient(dict(PARAMS, access_key=None, secret_key=None, user_name="u", password="pw", domain_name="d",
                             iam_endpoint="https://iam.example.com"))
