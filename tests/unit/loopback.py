@@ -138,9 +138,10 @@ def make_self_signed(directory):
 
 
 @contextlib.contextmanager
-def tunnel_proxy():
-    """A proxy on 127.0.0.1 that opens CONNECT tunnels: it answers 200 and relays bytes both ways.
-    Yields (url, seen), ``seen`` being the head (request line and headers) of each CONNECT it took."""
+def tunnel_proxy(refusal=None):
+    """A proxy on 127.0.0.1 that opens CONNECT tunnels: it answers 200 and relays bytes both ways; or, given
+    ``refusal`` (a whole answer), sends that and closes. Yields (url, seen), ``seen`` being the head (request
+    line and headers) of each CONNECT it took."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -179,6 +180,10 @@ def tunnel_proxy():
                     break
                 head += chunk
             seen.append(head.decode("latin-1"))
+            if refusal:
+                client.sendall(refusal)
+                client.close()
+                continue
             host, port = head.split(b" ")[1].decode().rsplit(":", 1)
             upstream = socket.create_connection((host, int(port)))
             sockets.extend([client, upstream])

@@ -241,32 +241,11 @@ def test_a_plain_http_request_goes_through_the_proxy_with_its_credentials(monkey
 
 def test_https_goes_through_a_connect_tunnel_and_a_refusal_is_not_sent(monkeypatch):
     """A proxy that refuses the tunnel (407): nothing reached the endpoint, and the proxy's password is in no message."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    seen = []
-
-    def serve():
-        connection, dummy = listener.accept()
-        with connection:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            seen.append(data.decode("latin-1"))
-            connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    monkeypatch.setenv("HTTPS_PROXY", "http://u:Proxy-Secret@127.0.0.1:%s" % listener.getsockname()[1])
-    try:
+    refusal = b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n"
+    with tunnel_proxy(refusal) as (proxy, seen):
+        monkeypatch.setenv("HTTPS_PROXY", proxy.replace("http://", "http://u:Proxy-Secret@"))
         with pytest.raises(NotSent) as excinfo:
             Transport().send("PUT", "https://dli.example.com/v1.0/p1/a", body=b"{}", timeout=5)
-    finally:
-        thread.join(5)
-        listener.close()
     assert seen[0].startswith("CONNECT dli.example.com:443 HTTP/1.")
     assert "Proxy-Authorization: Basic " + base64.b64encode(b"u:Proxy-Secret").decode() in seen[0]
     assert "407" in str(excinfo.value) and "Proxy-Secret" not in str(excinfo.value)
