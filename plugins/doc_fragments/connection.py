@@ -118,7 +118,8 @@ notes:
     (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
     and refused if they still hold a space, a control character or a non-ASCII character."
   - "C(~/.netrc) and E(NETRC) are never read, so they cannot replace the request signature. Proxies are taken
-    from E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) (either case); they must be C(http://) proxies."
+    from E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) (either case; E(NO_PROXY) may name hosts, domains, C(host:port), addresses
+    and CIDR networks); they must be C(http://) proxies."
   - "TLS is verified against the system's certificate authorities (as M(ansible.builtin.uri) does), or against
     O(ca_path), E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) or E(SSL_CERT_FILE) when set. The modules need no Python
     library beyond ansible-core."

@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
+    ExchangeGuard,
     Lost,
     NotSent,
     RequestError,
@@ -312,10 +313,12 @@ class DliClient:
         """One HTTP exchange, bounded as a whole by ``timeout``: an answer that trickles in byte by
         byte cannot hold the task, which a socket timeout alone bounds only per read."""
         outcome = {}
+        guard = ExchangeGuard()
 
         def exchange():
             try:
-                outcome["response"] = self.transport.send(method, url, body=data, headers=headers, timeout=self.timeout)
+                outcome["response"] = self.transport.send(method, url, body=data, headers=headers, timeout=self.timeout,
+                                                          guard=guard)
             except Exception as exc:  # pylint: disable=broad-exception-caught  # handed to the caller
                 outcome["error"] = exc
 
@@ -324,6 +327,10 @@ class DliClient:
         worker.start()
         worker.join(self.timeout + EXCHANGE_GRACE)
         if worker.is_alive():
+            # A request still connecting (a slow name lookup, proxy or handshake) is stopped before it leaves:
+            # a write given up as "may have taken effect" must not arrive after the caller has read the job back.
+            if guard.cancel():
+                raise NotSent("no connection within timeout=%s seconds" % self.timeout)
             raise Lost("no whole answer within timeout=%s seconds" % self.timeout)
         if "response" in outcome:
             return outcome["response"]

@@ -24,6 +24,7 @@ import json
 import os
 import select
 import ssl
+import sys
 import threading
 
 try:
@@ -94,18 +95,71 @@ class Response:
         return self.content.decode("utf-8", "replace")
 
 
-def proxy_for(url):
-    """The proxy URL for ``url`` from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case), or None.
+def environment_proxies():
+    """The proxy variables, as curl and requests read them: ``{"https": url, "no": "a.example,10.0.0.0/8"}``.
+    A lower-case name wins over its upper-case one; an empty value is unset; under CGI (REQUEST_METHOD set)
+    HTTP_PROXY is ignored, since a client can set it through the Proxy header (httpoxy)."""
+    proxies = {}
+    for lower_case in (False, True):
+        for name, value in os.environ.items():
+            if name.lower().endswith("_proxy") and name.islower() == lower_case:
+                key = name[:-6].lower()
+                if value.strip():
+                    proxies[key] = value.strip()
+                else:
+                    proxies.pop(key, None)
+    if "REQUEST_METHOD" in os.environ:
+        proxies.pop("http", None)
+    return proxies
 
-    ``urllib.request`` is imported only when a proxy variable is set: most runs have none."""
+
+def bypasses_proxy(host, port, no_proxy):
+    """Whether NO_PROXY names ``host``: ``*``; a domain (``example.com`` or ``.example.com``: it and its
+    subdomains); ``host:port``; an IP address, or a network in CIDR form (``10.0.0.0/8``, ``fd00::/8``)."""
+    import ipaddress  # pylint: disable=import-outside-toplevel  # only when a proxy is set
+    host = host.lower().strip("[]")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for entry in no_proxy.replace(" ", ",").split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        if address is not None:
+            try:
+                if address in ipaddress.ip_network(entry.strip("[]"), strict=False):
+                    return True
+            except ValueError:
+                if entry in ("%s:%s" % (host, port), "[%s]:%s" % (host, port)):
+                    return True
+            continue
+        name, separator, entry_port = entry.rpartition(":")
+        if separator and entry_port.isdigit():
+            if entry_port != str(port):
+                continue
+            entry = name
+        entry = entry.lstrip("*").lstrip(".")
+        if entry and (host == entry or host.endswith("." + entry)):
+            return True
+    return False
+
+
+def proxy_for(url):
+    """The proxy URL for ``url`` from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case), or None."""
     if not any(name.lower().endswith("_proxy") for name in os.environ):
         return None
-    import urllib.request  # pylint: disable=import-outside-toplevel
+    proxies = environment_proxies()
     parts = urlsplit(url)
-    proxies = urllib.request.getproxies_environment()
-    if proxies.get("no") and urllib.request.proxy_bypass_environment(parts.netloc, proxies):
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
         return None
-    return proxies.get(parts.scheme) or proxies.get("all") or None
+    if proxies.get("no") and bypasses_proxy(parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme),
+                                            proxies["no"]):
+        return None
+    return proxy
 
 
 class _Proxy:
@@ -157,22 +211,32 @@ class Transport:
         self._lock = threading.Lock()
         self._tls_context = None
 
-    def _context(self):
-        """The TLS context, made once, when the first https URL is used (loading CAs costs milliseconds)."""
+    def tls_context(self):
+        """The TLS context, made once, when the first https URL is used (loading CAs costs milliseconds).
+        RequestError if the CA bundle given cannot be read."""
         with self._lock:
             if self._tls_context is None:
-                if self.verify is False:
-                    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-                    context.check_hostname = False
-                    context.verify_mode = ssl.CERT_NONE
-                elif isinstance(self.verify, str):
-                    directory = os.path.isdir(self.verify)
-                    context = ssl.create_default_context(cafile=None if directory else self.verify,
-                                                         capath=self.verify if directory else None)
-                else:
-                    context = ssl.create_default_context()
-                self._tls_context = context
+                try:
+                    self._tls_context = self._new_context()
+                except (ssl.SSLError, OSError, ValueError) as exc:
+                    raise RequestError("the CA bundle %s cannot be used: %s" % (self.verify, _describe(exc)))
             return self._tls_context
+
+    def _new_context(self):
+        if self.verify is False:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            return context
+        if not isinstance(self.verify, str):
+            return ssl.create_default_context()
+        directory = os.path.isdir(self.verify)
+        context = ssl.create_default_context(cafile=None if directory else self.verify,
+                                             capath=self.verify if directory else None)
+        # Python 3.13 verifies strictly (RFC 5280) by default; a private CA given here is taken as
+        # requests took it, which did not.
+        context.verify_flags &= ~getattr(ssl, "VERIFY_X509_STRICT", 0)
+        return context
 
     def _checkout(self, key):
         with self._lock:
@@ -192,10 +256,10 @@ class Transport:
         if scheme == "https":
             if proxy:
                 connection = http_client.HTTPSConnection(proxy.host, proxy.port, timeout=timeout,
-                                                         context=self._context())
+                                                         context=self.tls_context())
                 connection.set_tunnel(host, port, headers=proxy.headers)
                 return connection
-            return http_client.HTTPSConnection(host, port, timeout=timeout, context=self._context())
+            return http_client.HTTPSConnection(host, port, timeout=timeout, context=self.tls_context())
         if proxy:
             return http_client.HTTPConnection(proxy.host, proxy.port, timeout=timeout)
         return http_client.HTTPConnection(host, port, timeout=timeout)
@@ -207,9 +271,19 @@ class Transport:
             for connection in connections:
                 connection.close()
 
-    def send(self, method, url, body=None, headers=None, timeout=30):
+    def request_headers(self, headers):
+        """The headers as sent: those given, and the User-Agent unless given."""
+        headers = dict(headers or {})
+        if self.user_agent and not any(name.lower() == "user-agent" for name in headers):
+            headers["User-Agent"] = self.user_agent
+        return headers
+
+    def send(self, method, url, body=None, headers=None, timeout=30, guard=None):
         """Send one request and read its whole answer; ``timeout`` bounds the connect and each read.
-        Returns a Response (of any status: redirects are not followed) or raises a TransportError."""
+        Returns a Response (of any status: redirects are not followed) or raises a TransportError.
+
+        ``guard``: an ``ExchangeGuard`` the caller may cancel when it stops waiting; the request is then
+        not sent, if it was not yet."""
         try:
             parts = urlsplit(url)
             port = parts.port or DEFAULT_PORTS.get(parts.scheme)
@@ -219,9 +293,11 @@ class Transport:
             raise RequestError("%s is not an http or https URL" % url.split("?")[0])
         proxy_url = proxy_for(url)
         proxy = _Proxy(proxy_url) if proxy_url else None
-        headers = dict(headers or {})
-        if self.user_agent and not any(name.lower() == "user-agent" for name in headers):
-            headers["User-Agent"] = self.user_agent
+        if proxy and parts.scheme == "https" and ":" in parts.hostname and sys.version_info < (3, 13):
+            # http.client before 3.13 writes CONNECT ::1:443, without the brackets.
+            raise RequestError("an IPv6 address endpoint cannot be reached through a proxy with this Python (3.13 "
+                               "or later can); set NO_PROXY for it")
+        headers = self.request_headers(headers)
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
@@ -237,15 +313,23 @@ class Transport:
                 connection.connect()
             except ssl.SSLError as exc:
                 connection.close()
-                raise TLSSetupError(_describe(exc))
+                if isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
+                    raise NotSent(_describe(exc))  # the handshake was cut off: a network fault, tried again
+                raise TLSSetupError(_describe(exc))  # the certificate, the host name, the protocol
             except (OSError, http_client.HTTPException) as exc:  # refused, unresolved, timed out, the proxy's refusal
                 connection.close()
                 raise NotSent(_describe(exc))
+            except (ValueError, UnicodeError) as exc:  # a host name that cannot be encoded (an empty label ...)
+                connection.close()
+                raise RequestError(_describe(exc))
         connection.timeout = timeout
         connection.sock.settimeout(timeout)
+        if guard is not None and not guard.start_sending():
+            self._checkin(key, connection)  # unused: the caller stopped waiting before anything was sent
+            raise NotSent("not sent: no connection was ready within the time given")
         try:
             connection.request(method, target, body=body, headers=headers)
-        except (ValueError, UnicodeError) as exc:  # http.client refuses a header or URL before sending it
+        except (ValueError, UnicodeError, http_client.InvalidURL) as exc:  # refused by http.client before sending
             connection.close()
             raise RequestError(_describe(exc))
         except Exception as exc:  # pylint: disable=broad-exception-caught  # anything else may have sent part of it
@@ -264,6 +348,29 @@ class Transport:
         return Response(answer.status, Headers(answer.getheaders()), content)
 
 
+class ExchangeGuard:
+    """Who decides first: the exchange, that it sends its request, or its caller, that it stopped waiting.
+    A caller that gave up before the request left knows it was never sent (and may send it again)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._state = None
+
+    def start_sending(self):
+        """True if the request may go out now; False if the caller gave up already."""
+        with self._lock:
+            if self._state is None:
+                self._state = "sending"
+            return self._state == "sending"
+
+    def cancel(self):
+        """True if the request was not sent and now never will be; False if it may have been sent."""
+        with self._lock:
+            if self._state is None:
+                self._state = "cancelled"
+            return self._state == "cancelled"
+
+
 def _describe(exc):
     """An exception as ``Type: text``, short."""
     text = str(exc) or repr(exc)
@@ -271,5 +378,5 @@ def _describe(exc):
     return "%s: %s" % (type(exc).__name__, text)
 
 
-__all__ = ["Headers", "Lost", "NotSent", "RequestError", "Response", "TLSSetupError", "Transport", "TransportError",
-           "proxy_for"]
+__all__ = ["ExchangeGuard", "Headers", "Lost", "NotSent", "RequestError", "Response", "TLSSetupError", "Transport",
+           "TransportError", "bypasses_proxy", "environment_proxies", "proxy_for"]

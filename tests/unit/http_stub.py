@@ -23,6 +23,7 @@ __metaclass__ = type
 
 import collections
 import json as json_module
+import threading
 
 try:
     from urllib.parse import parse_qsl, urlsplit
@@ -80,6 +81,7 @@ class StubbedHttp(object):
         self.calls = []
         self._answers = []
         self._original = None
+        self._lock = threading.Lock()  # the fleet module's threads send at once
 
     def add(self, method, url, json=None, body=None, status=200, headers=None, content_type=None):
         error = body if isinstance(body, BaseException) else None
@@ -111,27 +113,28 @@ class StubbedHttp(object):
                 break
         return found
 
-    def send(self, _transport, method, url, body=None, headers=None, timeout=30):
-        request = Request(method, url, dict(headers or {}), body)
-        answer = self._find(method, url)
-        if answer is None:
-            error = transport.Lost("the stub has no answer for %s %s" % (method, url))
-            self.calls.append(Call(request, error))
-            raise error
-        answer.call_count += 1
-        if answer.error is not None:
-            self.calls.append(Call(request, answer.error))
-            raise answer.error
-        response = transport.Response(answer.status, answer.headers, answer.content)
-        self.calls.append(Call(request, response))
-        return response
+    def send(self, link, method, url, body=None, headers=None):
+        request = Request(method, url, link.request_headers(headers), body)
+        with self._lock:
+            answer = self._find(method, url)
+            if answer is None:
+                error = transport.Lost("the stub has no answer for %s %s" % (method, url))
+                self.calls.append(Call(request, error))
+                raise error
+            answer.call_count += 1
+            if answer.error is not None:
+                self.calls.append(Call(request, answer.error))
+                raise answer.error
+            response = transport.Response(answer.status, answer.headers, answer.content)
+            self.calls.append(Call(request, response))
+            return response
 
     def __enter__(self):
         stub = self
         self._original = transport.Transport.send
 
-        def send(self, method, url, body=None, headers=None, timeout=30):
-            return stub.send(self, method, url, body=body, headers=headers, timeout=timeout)
+        def send(self, method, url, body=None, headers=None, timeout=30, guard=None):  # pylint: disable=unused-argument
+            return stub.send(self, method, url, body=body, headers=headers)
 
         transport.Transport.send = send
         return self

@@ -17,6 +17,7 @@ import contextlib
 import json
 import select
 import socket
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -31,7 +32,7 @@ import requests
 import http_stub
 from loopback import answer_ok, drop, free_port, hold, loopback, make_self_signed, send_json, trickle
 
-from ansible_collections.hwcloud.dli.plugins.module_utils import auth, transport
+from ansible_collections.hwcloud.dli.plugins.module_utils import api, auth, transport
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     AnswerLostError,
     ConfigError,
@@ -778,6 +779,43 @@ def test_a_refused_connection_is_tried_again_even_for_a_write(clock):
         "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionRefusedError: " % port)
     assert excinfo.value.msg.endswith(" after 3 tries.")
     assert clock.sleeps == [0.5, 1.0]  # three tries
+
+
+class _SlowConnect(object):
+    """A transport whose connection takes longer than the exchange's bound (a slow name lookup, proxy or
+    handshake); once connected, it asks the guard whether it may still send, and records the answer."""
+
+    def __init__(self):
+        self.allowed = []
+        self.done = threading.Event()
+
+    def send(self, method, url, body=None, headers=None, timeout=30, guard=None):
+        time.sleep(timeout + api.EXCHANGE_GRACE + 0.3)
+        self.allowed.append(guard.start_sending())
+        self.done.set()
+        raise transport.NotSent("not sent")
+
+
+def test_a_write_still_connecting_when_its_time_is_up_is_never_sent_later(clock):
+    client = _quick(_client(clock, max_retries=0))
+    client.transport = _SlowConnect()
+    with pytest.raises(DliApiError) as excinfo:
+        client.call("PUT", PATH, {"a": 1})
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written  # not AnswerLostError: nothing left
+    assert excinfo.value.msg == ("PUT /v1.0/p1/x failed: could not reach https://dli.test.example.com (no connection "
+                                 "within timeout=0.3 seconds).")
+    assert client.transport.done.wait(5) and client.transport.allowed == [False]
+
+
+def test_a_ca_bundle_that_is_not_pem_fails_the_task_without_a_request(self_signed, tmp_path, clock):
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("not a certificate\n")
+    with loopback(answer_ok, tls=self_signed) as server:
+        with pytest.raises(ConfigError) as excinfo:
+            _client(clock, endpoint=server.url, ca_path=str(bundle)).call("PUT", PATH, {"a": 1})
+    assert excinfo.value.args[0].startswith("The request to %s%s could not be made: the CA bundle %s cannot be used: "
+                                            % (server.url, PATH, bundle))
+    assert server.requests == [] and clock.sleeps == []
 
 
 def test_tries_end_when_the_wait_budget_is_spent_and_the_message_says_so(clock):

@@ -19,6 +19,7 @@ import pytest
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import transport
 from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
+    ExchangeGuard,
     Headers,
     Lost,
     NotSent,
@@ -26,6 +27,8 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
     Response,
     TLSSetupError,
     Transport,
+    bypasses_proxy,
+    environment_proxies,
     proxy_for,
 )
 from loopback import answer_ok, drop, free_port, loopback, make_self_signed, send_json, tunnel_proxy
@@ -158,6 +161,36 @@ def test_a_url_that_cannot_be_used_is_a_request_error(url, message):
     assert str(excinfo.value).startswith(message) and "secret" not in str(excinfo.value)
 
 
+def test_a_path_http_client_refuses_is_a_request_error_and_nothing_is_sent():
+    with loopback(answer_ok) as server:
+        with pytest.raises(RequestError) as excinfo:
+            Transport().send("PUT", server.url + "/a b", body=b"{}", timeout=5)
+    assert str(excinfo.value).startswith("InvalidURL: ")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("host", ["dli..example.com", "a" * 64 + ".example.com"])
+def test_a_host_name_that_cannot_be_encoded_is_a_request_error(host):
+    with pytest.raises(RequestError):
+        Transport().send("GET", "http://%s/a" % host, timeout=2)
+
+
+def test_a_request_whose_caller_gave_up_before_it_left_is_never_sent():
+    guard = ExchangeGuard()
+    assert guard.cancel() is True  # the caller stopped waiting while the connection was being made
+    with loopback(answer_ok) as server:
+        with pytest.raises(NotSent, match="^not sent: no connection was ready within the time given$"):
+            Transport().send("PUT", server.url + "/a", body=b"{}", timeout=5, guard=guard)
+    assert server.requests == []
+
+
+def test_a_guard_decides_once():
+    sending = ExchangeGuard()
+    assert sending.start_sending() is True and sending.cancel() is False and sending.start_sending() is True
+    cancelled = ExchangeGuard()
+    assert cancelled.cancel() is True and cancelled.start_sending() is False and cancelled.cancel() is True
+
+
 def test_a_header_http_client_refuses_is_a_request_error_and_nothing_is_sent():
     with loopback(answer_ok) as server:
         with pytest.raises(RequestError) as excinfo:
@@ -195,6 +228,41 @@ def test_an_unknown_certificate_is_a_tls_setup_error_and_nothing_is_sent(self_si
     assert server.requests == []
 
 
+def test_a_bundle_that_is_not_pem_is_a_request_error_and_nothing_is_sent(tmp_path, self_signed):
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("not a certificate\n")
+    with loopback(answer_ok, tls=self_signed) as server:
+        with pytest.raises(RequestError, match="^the CA bundle %s cannot be used: SSLError: " % bundle):
+            Transport(verify=str(bundle)).send("PUT", server.url + "/a", body=b"{}", timeout=5)
+    assert server.requests == []
+
+
+def test_a_bundle_given_is_not_held_to_python_3_13s_strict_checks(self_signed):
+    import ssl
+    assert not Transport(verify=self_signed[0]).tls_context().verify_flags & getattr(ssl, "VERIFY_X509_STRICT", 0)
+
+
+def test_a_handshake_the_server_cuts_off_is_not_sent_and_not_a_setup_problem():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def cut_off():
+        connection, dummy = listener.accept()
+        connection.recv(1)  # the ClientHello has begun
+        connection.close()
+
+    thread = threading.Thread(target=cut_off, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(NotSent) as excinfo:
+            Transport().send("PUT", "https://127.0.0.1:%s/a" % listener.getsockname()[1], body=b"{}", timeout=5)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert not isinstance(excinfo.value, (TLSSetupError, RequestError)), excinfo.value
+
+
 def test_no_verification_when_asked(self_signed):
     with loopback(answer_ok, tls=self_signed) as server:
         assert Transport(verify=False).send("GET", server.url + "/a", timeout=5).status_code == 200
@@ -225,6 +293,52 @@ def test_the_proxy_comes_from_the_environment(monkeypatch, variables, url, expec
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert proxy_for(url) == expected
+
+
+@pytest.mark.parametrize("host, port, no_proxy, bypassed", [
+    ("10.1.2.3", 443, "10.0.0.0/8", True),
+    ("10.1.2.3", 443, "192.168.0.0/16", False),
+    ("10.1.2.3", 443, "10.1.2.3", True),
+    ("10.1.2.3", 8443, "10.1.2.3:8443", True),
+    ("10.1.2.3", 443, "10.1.2.3:8443", False),
+    ("::1", 8443, "::1", True),
+    ("[::1]", 8443, "[::1]", True),
+    ("fd00::5", 443, "fd00::/8", True),
+    ("dli.example.com", 443, "example.com", True),
+    ("dli.example.com", 443, ".example.com", True),
+    ("dli.example.com", 443, "*.example.com", True),
+    ("example.com", 443, ".example.com", True),
+    ("notexample.com", 443, "example.com", False),
+    ("dli.example.com", 443, "dli.example.com:443", True),
+    ("dli.example.com", 443, "dli.example.com:8443", False),
+    ("DLI.Example.com", 443, " other.org , EXAMPLE.COM ", True),
+    ("dli.example.com", 443, "other.org other.net", False),
+    ("dli.example.com", 443, "*", True),
+])
+def test_no_proxy_names_hosts_domains_ports_addresses_and_networks(host, port, no_proxy, bypassed):
+    assert bypasses_proxy(host, port, no_proxy) is bypassed
+
+
+def test_lower_case_proxy_variables_win_and_an_empty_one_unsets(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://upper:1")
+    monkeypatch.setenv("https_proxy", "http://lower:1")
+    monkeypatch.setenv("HTTP_PROXY", "http://upper:2")
+    monkeypatch.setenv("http_proxy", "")
+    assert environment_proxies() == {"https": "http://lower:1"}
+
+
+def test_http_proxy_is_ignored_under_cgi(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://from-a-client-header:1")
+    monkeypatch.setenv("REQUEST_METHOD", "GET")
+    assert proxy_for("http://dli.example.com/a") is None
+
+
+def test_an_ipv6_endpoint_through_a_proxy_is_refused_where_http_client_cannot_tunnel_to_it(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    if sys.version_info >= (3, 13):
+        pytest.skip("http.client writes CONNECT [::1]:443 from Python 3.13")
+    with pytest.raises(RequestError, match="IPv6 address endpoint cannot be reached through a proxy"):
+        Transport().send("GET", "https://[::1]:8443/a", timeout=2)
 
 
 def test_a_plain_http_request_goes_through_the_proxy_with_its_credentials(monkeypatch):
@@ -279,7 +393,7 @@ def test_https_through_a_connect_tunnel_verifies_the_endpoint_not_the_proxy(monk
 
 def test_the_modules_need_no_http_library_beyond_the_standard_one():
     """Every task's module process imports what the module imports: nothing beyond ansible-core and the
-    standard library's http.client, with requests and urllib3 unavailable (urllib.request only for a proxy)."""
+    standard library's http.client, with requests and urllib3 unavailable."""
     heavy = ("requests", "urllib3", "urllib.request", "certifi", "charset_normalizer", "idna")
     code = "\n".join([
         "import sys",

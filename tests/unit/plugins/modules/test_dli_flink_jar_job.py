@@ -463,6 +463,7 @@ def test_aksk_signs_every_call(capsys, http):
         assert "x-sdk-date" in headers["Authorization"] and "x-project-id" in headers["Authorization"]
         assert "X-Auth-Token" not in headers and "X-Security-Token" not in headers
         assert headers["Authorization"] == _sdk_authorization(call.request, AK, SK)
+        assert headers["User-Agent"].startswith("ansible-hwcloud.dli (ansible-core ")  # sent, not signed
     assert "content-type" in http.calls[1].request.headers["Authorization"]
 
 
