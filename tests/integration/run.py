@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
 MODULES = os.path.join(ROOT, "plugins", "modules")
+WITHOUT_REQUESTS = os.path.join(HERE, "without_requests")
 sys.path.insert(0, EMULATOR_DIR)
 
 import dli_emulator  # noqa: E402  (for its credentials, which the targets need)
@@ -43,6 +44,10 @@ def clean_environment():
     env.setdefault("ANSIBLE_NOCOLOR", "1")
     env["ANSIBLE_STDOUT_CALLBACK"] = "default"
     env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable  # the venv python: no interpreter discovery
+    # The modules need ansible-core alone: requests and urllib3, which this venv has for the tests, are
+    # made unavailable to every process of the run but the emulator (see without_requests/sitecustomize.py).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [WITHOUT_REQUESTS, env.get("PYTHONPATH")]))
+    env["HWDLI_WITHOUT_REQUESTS"] = "1"
     return env
 
 
@@ -116,6 +121,13 @@ def main(argv):
     # setup_* targets are dependencies of the others (setup_dli_emulator starts the emulator), never run alone.
     targets = argv or sorted(t for t in os.listdir(os.path.join(HERE, "targets")) if not t.startswith("setup_"))
     passed, failed = [], []
+    # The control: in the run's environment, the modules' interpreter cannot import requests.
+    probe = subprocess.run([sys.executable, "-c", "import requests"], env=clean_environment(), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, check=False)
+    if probe.returncode == 0:
+        print("requests can be imported in the run's environment: it would not show that the modules need ansible-core alone")
+        return 1
+    print("the modules run without requests and urllib3 (tests/integration/without_requests)")
     with tempfile.TemporaryDirectory() as workdir:
         for target in targets:
             play = {"name": "Integration target " + target, "hosts": "localhost", "connection": "local",
