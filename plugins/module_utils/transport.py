@@ -7,7 +7,7 @@
 
 Why not ``requests``: every task starts a new module process, which imports what it uses. ``requests``
 with ``urllib3`` costs about 60 ms of CPU per task; ``http.client`` and ``ssl`` about 13 (the numbers are
-in benchmarks/results). What is kept from it: connections kept alive and shared by threads, TLS verified
+in the README's bench section). What is kept from it: connections kept alive and shared by threads, TLS verified
 against the system's CAs or a bundle given, proxies from HTTP(S)_PROXY/NO_PROXY, no redirect followed.
 
 Each failure says what is known of the request: ``NotSent`` (no connection was made, so nothing reached
