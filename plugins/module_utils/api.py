@@ -50,6 +50,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
     RequestError,
     TLSSetupError,
     Transport,
+    describe_error,
 )
 
 USER_AGENT = "ansible-hwcloud.dli (ansible-core %s)" % ANSIBLE_VERSION
@@ -343,7 +344,7 @@ class DliClient:
             raise ConfigError(self.redact("The request to %s could not be made: %s" % (url.split("?")[0], exc)))
         if isinstance(exc, (NotSent, Lost)):
             raise exc
-        raise Lost("%s: %s" % (type(exc).__name__, _short(exc)))  # an error of this code: judged as the worst case
+        raise Lost(describe_error(exc))  # an error of this code: judged as the worst case
 
     def _send(self, method, base, path, body=None, headers=None, login=False):
         """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned."""
@@ -568,11 +569,6 @@ def _json_kind(value):
 
 def _seconds(value):
     return ("%.1f" % value).rstrip("0").rstrip(".")
-
-
-def _short(exc):
-    text = str(exc)
-    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _snippet(response):

@@ -27,13 +27,8 @@ import ssl
 import sys
 import threading
 
-try:
-    import http.client as http_client
-    from urllib.parse import unquote, urlsplit
-except ImportError:  # pragma: no cover
-    import httplib as http_client  # type: ignore
-    from urllib import unquote  # type: ignore
-    from urlparse import urlsplit  # type: ignore
+import http.client as http_client
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -219,7 +214,7 @@ class Transport:
                 try:
                     self._tls_context = self._new_context()
                 except (ssl.SSLError, OSError, ValueError) as exc:
-                    raise RequestError("the CA bundle %s cannot be used: %s" % (self.verify, _describe(exc)))
+                    raise RequestError("the CA bundle %s cannot be used: %s" % (self.verify, describe_error(exc)))
             return self._tls_context
 
     def _new_context(self):
@@ -314,14 +309,14 @@ class Transport:
             except ssl.SSLError as exc:
                 connection.close()
                 if isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
-                    raise NotSent(_describe(exc))  # the handshake was cut off: a network fault, tried again
-                raise TLSSetupError(_describe(exc))  # the certificate, the host name, the protocol
+                    raise NotSent(describe_error(exc))  # the handshake was cut off: a network fault, tried again
+                raise TLSSetupError(describe_error(exc))  # the certificate, the host name, the protocol
             except (OSError, http_client.HTTPException) as exc:  # refused, unresolved, timed out, the proxy's refusal
                 connection.close()
-                raise NotSent(_describe(exc))
+                raise NotSent(describe_error(exc))
             except (ValueError, UnicodeError) as exc:  # a host name that cannot be encoded (an empty label ...)
                 connection.close()
-                raise RequestError(_describe(exc))
+                raise RequestError(describe_error(exc))
         connection.timeout = timeout
         connection.sock.settimeout(timeout)
         if guard is not None and not guard.start_sending():
@@ -331,16 +326,16 @@ class Transport:
             connection.request(method, target, body=body, headers=headers)
         except (ValueError, UnicodeError, http_client.InvalidURL) as exc:  # refused by http.client before sending
             connection.close()
-            raise RequestError(_describe(exc))
+            raise RequestError(describe_error(exc))
         except Exception as exc:  # pylint: disable=broad-exception-caught  # anything else may have sent part of it
             connection.close()
-            raise Lost(_describe(exc))
+            raise Lost(describe_error(exc))
         try:
             answer = connection.getresponse()
             content = answer.read()
         except Exception as exc:  # pylint: disable=broad-exception-caught  # sent, but no whole answer
             connection.close()
-            raise Lost(_describe(exc))
+            raise Lost(describe_error(exc))
         if answer.will_close:
             connection.close()
         else:
@@ -371,7 +366,7 @@ class ExchangeGuard:
             return self._state == "cancelled"
 
 
-def _describe(exc):
+def describe_error(exc):
     """An exception as ``Type: text``, short."""
     text = str(exc) or repr(exc)
     text = text if len(text) <= 300 else text[:297] + "..."
@@ -379,4 +374,4 @@ def _describe(exc):
 
 
 __all__ = ["ExchangeGuard", "Headers", "Lost", "NotSent", "RequestError", "Response", "TLSSetupError", "Transport",
-           "TransportError", "bypasses_proxy", "environment_proxies", "proxy_for"]
+           "TransportError", "bypasses_proxy", "describe_error", "environment_proxies", "proxy_for"]

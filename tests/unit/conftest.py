@@ -15,6 +15,7 @@ import time
 
 import pytest
 import http_stub
+from loopback import make_self_signed
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
@@ -137,3 +138,19 @@ def no_http():
     """Nothing is registered: any request the module makes is recorded, and fails."""
     with http_stub.StubbedHttp(assert_all_requests_are_fired=False) as rsps:
         yield rsps
+
+
+# -- for the tests over real sockets (test_api, test_transport) --------------------------------------
+
+@pytest.fixture
+def no_proxy_variables(monkeypatch):
+    """The loopback servers are reached directly, whatever proxy variables the shell running the tests sets."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    """(cert, key): a self-signed certificate for 127.0.0.1."""
+    return make_self_signed(tmp_path_factory.mktemp("tls"))

@@ -46,11 +46,6 @@ class Request(object):
         self.headers = transport.Headers(headers.items())
         self.body = body
 
-    @property
-    def path_url(self):
-        parts = urlsplit(self.url)
-        return parts.path + ("?" + parts.query if parts.query else "")
-
 
 class _Answer(object):
     def __init__(self, method, url, status, headers, content, error):

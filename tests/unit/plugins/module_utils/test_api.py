@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover
 import pytest
 import requests
 import http_stub
-from loopback import answer_ok, drop, free_port, hold, loopback, make_self_signed, send_json, trickle
+from loopback import answer_ok, drop, free_port, hold, loopback, send_json, trickle
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import api, auth, transport
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
@@ -56,12 +56,8 @@ PASSWORD_PARAMS = dict(PARAMS, access_key=None, secret_key=None, user_name="u", 
                        domain_name="d", iam_endpoint=IAM + "/v3")
 OK = {"is_success": "true"}
 
-
-@pytest.fixture(autouse=True)
-def no_proxy_from_the_environment(monkeypatch):
-    """The loopback servers are reached directly, whatever proxy the shell running the tests sets."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+# Every test: the loopback servers are reached directly, whatever proxy the shell running the tests sets.
+pytestmark = pytest.mark.usefixtures("no_proxy_variables")
 
 
 @pytest.fixture
@@ -97,13 +93,7 @@ def _sdk_authorization(request, access_key="AK", secret_key="SECRET-SK"):
     return signer.Signer(credentials.BasicCredentials(access_key, secret_key)).sign(sdk).header_params["Authorization"]
 
 
-# -- loopback servers (tests/unit/loopback.py) ---------------------------------------------------
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory):
-    """(cert, key): a self-signed certificate for 127.0.0.1."""
-    return make_self_signed(tmp_path_factory.mktemp("tls"))
-
+# -- servers and certificates: tests/unit/loopback.py, self_signed in tests/unit/conftest.py ----------
 
 @pytest.fixture
 def unrelated_bundle():

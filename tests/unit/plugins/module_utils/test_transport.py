@@ -31,21 +31,10 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
     environment_proxies,
     proxy_for,
 )
-from loopback import answer_ok, drop, free_port, loopback, make_self_signed, send_json, tunnel_proxy
+from loopback import answer_ok, drop, free_port, loopback, send_json, tunnel_proxy
 
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_variables(monkeypatch):
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory):
-    return make_self_signed(tmp_path_factory.mktemp("tls"))
+# Every test: no proxy variable of the shell running the tests (fixture of tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_proxy_variables")
 
 
 def answer_with_client_port(handler, number):
