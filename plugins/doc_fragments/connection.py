@@ -89,9 +89,9 @@ options:
   ca_path:
     description:
       - A CA bundle (PEM file, or a directory prepared with C(c_rehash)) to verify the endpoints' certificates
-        with, instead of the system's. A path that does not exist is an error.
-      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the system's certificate
-        authorities (which E(SSL_CERT_FILE) and E(SSL_CERT_DIR) can replace).
+        with, instead of the default one. A path that does not exist is an error.
+      - When not set, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used if set, else the bundle C(requests) uses by
+        default (C(certifi)'s, or the system's where the distribution's C(requests) is patched to use it).
     type: path
   timeout:
     description:
@@ -110,6 +110,8 @@ options:
         a gateway's HTTP 502 or 504) is never sent again blindly; the job is read back, and judged by what it holds.
     type: int
     default: 5
+requirements:
+  - requests >= 2.25.0 (on the host that runs the module)
 notes:
   - "Secrets (O(secret_key), O(security_token), O(auth_token), O(password) and a token obtained by login) never
     appear in a message or result, in any form: as they are, escaped or URL-encoded. The one exception is
@@ -117,12 +119,14 @@ notes:
     only. Header values
     (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
     and refused if they still hold a space, a control character or a non-ASCII character."
-  - "C(~/.netrc) and E(NETRC) are never read, so they cannot replace the request signature. Proxies are taken
-    from E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) (either case; E(NO_PROXY) may name hosts, domains, C(host:port), addresses
-    and CIDR networks); they must be C(http://) proxies."
-  - "TLS is verified against the system's certificate authorities (as M(ansible.builtin.uri) does), or against
-    O(ca_path), E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) or E(SSL_CERT_FILE) when set. The modules need no Python
-    library beyond ansible-core."
+  - "HTTP goes through the Python library C(requests), one session per task (shared by the threads of
+    M(hwcloud.dli.dli_flink_jar_jobs)). Redirects are never followed, and C(~/.netrc) and E(NETRC) are never read,
+    so they cannot replace the request signature. Proxies are taken from E(HTTPS_PROXY), E(HTTP_PROXY),
+    E(ALL_PROXY) and E(NO_PROXY) as C(requests) reads them (either case; C(http://) and C(https://) proxies;
+    E(NO_PROXY) may name hosts, domains, C(host:port), addresses and IPv4 CIDR networks)."
+  - "TLS is verified against O(ca_path), E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) when set, else against the
+    bundle C(requests) uses by default."
+  - "An answer larger than 16 MiB is refused without being read whole (a page of 100 jobs is well under 1 MiB)."
   - "Credentials: the first complete set wins: O(auth_token); O(access_key) + O(secret_key) (+ O(security_token));
     O(user_name) + O(password) + O(domain_name). The environment variables are those of the Huawei Cloud
     Terraform provider, so one shell set-up serves both. A variable set to the empty string counts as not set, as

@@ -5,7 +5,7 @@
 
 """The DLI HTTP client: connection options, endpoints, retries and errors.
 
-One ``Transport`` (transport.py) per task, its connections kept alive. The retry policy lives in ``RetryPolicy`` and nowhere else;
+One ``Transport`` (transport.py: a ``requests`` session) per task, its connections kept alive. The retry policy lives in ``RetryPolicy`` and nowhere else;
 every attempt is signed afresh. Every failure becomes a ``DliApiError`` carrying the HTTP status,
 the DLI/APIGW error code, the request id, the method and the path, and no secret in any form.
 """
@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     ENVIRONMENT_VARIABLES,
@@ -44,12 +44,15 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    AnswerTooLarge,
     ExchangeGuard,
     Lost,
     NotSent,
     RequestError,
     TLSSetupError,
     Transport,
+    Unreachable,
     describe_error,
 )
 
@@ -210,6 +213,8 @@ class RetryPolicy:
     """
 
     STATUSES = (429, 500, 502, 503, 504)
+    # A connection refused, or a host name unknown: said in seconds, not after the whole budget.
+    UNREACHABLE_RETRIES = 2
     # A gateway's answer that the backend's was lost: a write may have taken effect.
     LOST_ANSWER_STATUSES = (502, 504)
     BACKOFF_FACTOR = 0.5
@@ -252,7 +257,9 @@ class DliClient:
     ``retry_budget``: the most seconds one call may spend waiting between its tries (the task's
     ``timeout`` and ``wait_timeout``, whichever is longer)."""
 
-    def __init__(self, params, retry_budget=600, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, params, retry_budget=600, sleep=time.sleep, clock=time.monotonic, pool_size=None):
+        if not HAS_REQUESTS:
+            raise ConfigError(missing_required_lib("requests"))
         params = dict(params)
         self.redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
         # Checked before the header options, so that any odd project_id is a ConfigError.
@@ -277,7 +284,7 @@ class DliClient:
         self.verify = self._verify(params)
         self.sleep = sleep
         self.clock = clock
-        self.transport = Transport(verify=self.verify, user_agent=USER_AGENT)
+        self.transport = Transport(verify=self.verify, user_agent=USER_AGENT, pool_size=pool_size)
         self._auth = None if isinstance(self.credentials, PasswordCredentials) else self.credentials
         self._token_renew_at = None
         # One client may serve several threads (dli_flink_jar_jobs): one login for them all, and a 429
@@ -342,7 +349,7 @@ class DliClient:
                 "test endpoint you trust." % (url.split("/", 3)[2], exc)))
         if isinstance(exc, RequestError):
             raise ConfigError(self.redact("The request to %s could not be made: %s" % (url.split("?")[0], exc)))
-        if isinstance(exc, (NotSent, Lost)):
+        if isinstance(exc, (NotSent, Lost, AnswerTooLarge)):
             raise exc
         raise Lost(describe_error(exc))  # an error of this code: judged as the worst case
 
@@ -351,6 +358,7 @@ class DliClient:
         url = base + path
         data = None if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
         waited, attempt = 0.0, 0
+        failure_retries = self.retry.max_retries  # how often a call that got no answer is tried again
         while True:
             request_headers = dict(headers or {})
             if data is not None:
@@ -365,6 +373,14 @@ class DliClient:
             except NotSent as exc:
                 failure = "could not reach %s (%s)" % (base, exc)
                 delay = self.retry.backoff(attempt)
+                if isinstance(exc, Unreachable):
+                    failure_retries = min(failure_retries, RetryPolicy.UNREACHABLE_RETRIES)
+            except AnswerTooLarge as exc:
+                if method != "GET" and not login:
+                    raise AnswerLostError(self.redact("%s %s was sent, but its answer could not be read (%s): it may "
+                                                      "have taken effect." % (method, path, exc)), method=method, path=path)
+                raise DliApiError(self.redact("%s %s failed: the server answered %s." % (method, path, exc)),
+                                  method=method, path=path)
             except Lost as exc:
                 failure = "the answer was lost (%s)" % exc
                 if method != "GET" and not login:  # a login changes nothing: it may be sent again
@@ -391,7 +407,7 @@ class DliClient:
                 delay = self.retry.backoff(attempt) if retry_after is None else retry_after
                 if status == 429:
                     self._pause_all(delay)
-            if failure and attempt >= self.retry.max_retries:
+            if failure and attempt >= failure_retries:
                 raise DliApiError(self.redact("%s %s failed: %s%s." % (
                     method, path, failure, " after %s tries" % (attempt + 1) if attempt else "")),
                     method=method, path=path)

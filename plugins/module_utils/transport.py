@@ -3,34 +3,52 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""HTTP exchanges over the standard library's ``http.client``: kept-alive connections, TLS, proxies.
+"""HTTP exchanges through ``requests``: one session per task, shared by threads, its pool sized to them.
 
-Why not ``requests``: every task starts a new module process, which imports what it uses. ``requests``
-with ``urllib3`` costs about 60 ms of CPU per task; ``http.client`` and ``ssl`` about 13 (the numbers are
-in the README's bench section). What is kept from it: connections kept alive and shared by threads, TLS verified
-against the system's CAs or a bundle given, proxies from HTTP(S)_PROXY/NO_PROXY, no redirect followed.
+requests and urllib3 do the HTTP: kept-alive connections (one the server closed while idle is replaced
+before it is used), TLS, proxies as requests reads them from the environment. What is added here is
+what the callers need to know about a request that gave no answer, and two bounds:
 
-Each failure says what is known of the request: ``NotSent`` (no connection was made, so nothing reached
-the server), ``TLSSetupError`` (the TLS handshake failed: nothing was sent either), ``RequestError`` (the
-request cannot be made at all) or ``Lost`` (it may have reached the server, but no whole answer came back).
+- each failure says what is known of the request: ``NotSent`` (no connection was made, so nothing
+  reached the server; ``Unreachable`` when it was refused or the host is unknown), ``TLSSetupError``
+  (the TLS handshake failed: nothing was sent either), ``RequestError`` (the request cannot be made at
+  all) or ``Lost`` (it may have reached the server, but no whole answer came back);
+- an ``ExchangeGuard`` lets a caller that stopped waiting keep a request from leaving later, and stops a
+  try's reading before the next try begins;
+- an answer larger than ``MAX_ANSWER_BYTES`` is refused without being read whole (``AnswerTooLarge``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import json
 import os
-import select
+import socket
 import ssl
-import sys
 import threading
+import traceback
+import warnings
+from urllib.parse import urlsplit
 
-import http.client as http_client
-from urllib.parse import unquote, urlsplit
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    import requests.adapters
+    import requests.structures
+    import requests.utils
+    import urllib3
+    import urllib3.connection
+    import urllib3.exceptions
+except ImportError:  # the modules then fail with missing_required_lib("requests")
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
+HAS_REQUESTS = requests is not None
+# A page of 100 detailed jobs is well under 1 MiB; an answer larger than this is a server's fault.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+DEFAULT_POOL_SIZE = 10
 
 
 class TransportError(Exception):
@@ -41,16 +59,24 @@ class NotSent(TransportError):
     """No connection could be made: nothing reached the server."""
 
 
+class Unreachable(NotSent):
+    """The connection was refused, or the host name is unknown: trying again soon rarely helps."""
+
+
 class TLSSetupError(NotSent):
     """The TLS handshake failed (certificate, host name, protocol): a setup problem; nothing was sent."""
 
 
 class RequestError(NotSent):
-    """The request cannot be made as given (a bad URL, header or proxy setting)."""
+    """The request cannot be made as given (a bad URL, header, proxy setting or CA bundle)."""
 
 
 class Lost(TransportError):
     """The request may have reached the server, but no whole answer came back."""
+
+
+class AnswerTooLarge(TransportError):
+    """The server answered, with more than ``MAX_ANSWER_BYTES``: the answer was not read whole."""
 
 
 class Headers(dict):
@@ -90,266 +116,15 @@ class Response:
         return self.content.decode("utf-8", "replace")
 
 
-def environment_proxies():
-    """The proxy variables, as curl and requests read them: ``{"https": url, "no": "a.example,10.0.0.0/8"}``.
-    A lower-case name wins over its upper-case one; an empty value is unset; under CGI (REQUEST_METHOD set)
-    HTTP_PROXY is ignored, since a client can set it through the Proxy header (httpoxy)."""
-    proxies = {}
-    for lower_case in (False, True):
-        for name, value in os.environ.items():
-            if name.lower().endswith("_proxy") and name.islower() == lower_case:
-                key = name[:-6].lower()
-                if value.strip():
-                    proxies[key] = value.strip()
-                else:
-                    proxies.pop(key, None)
-    if "REQUEST_METHOD" in os.environ:
-        proxies.pop("http", None)
-    return proxies
-
-
-def bypasses_proxy(host, port, no_proxy):
-    """Whether NO_PROXY names ``host``: ``*``; a domain (``example.com`` or ``.example.com``: it and its
-    subdomains); ``host:port``; an IP address, or a network in CIDR form (``10.0.0.0/8``, ``fd00::/8``)."""
-    import ipaddress  # pylint: disable=import-outside-toplevel  # only when a proxy is set
-    host = host.lower().strip("[]")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    for entry in no_proxy.replace(" ", ",").split(","):
-        entry = entry.strip().lower()
-        if not entry:
-            continue
-        if entry == "*":
-            return True
-        if address is not None:
-            try:
-                if address in ipaddress.ip_network(entry.strip("[]"), strict=False):
-                    return True
-            except ValueError:
-                if entry in ("%s:%s" % (host, port), "[%s]:%s" % (host, port)):
-                    return True
-            continue
-        name, separator, entry_port = entry.rpartition(":")
-        if separator and entry_port.isdigit():
-            if entry_port != str(port):
-                continue
-            entry = name
-        entry = entry.lstrip("*").lstrip(".")
-        if entry and (host == entry or host.endswith("." + entry)):
-            return True
-    return False
-
-
-def proxy_for(url):
-    """The proxy URL for ``url`` from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case), or None."""
-    if not any(name.lower().endswith("_proxy") for name in os.environ):
-        return None
-    proxies = environment_proxies()
-    parts = urlsplit(url)
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy:
-        return None
-    if proxies.get("no") and bypasses_proxy(parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme),
-                                            proxies["no"]):
-        return None
-    return proxy
-
-
-class _Proxy:
-    """A proxy setting: where it is, and the Proxy-Authorization its URL's user information gives."""
-
-    def __init__(self, url):
-        if "://" not in url:
-            url = "http://" + url  # as curl and requests read "proxy:3128"
-        try:
-            parts = urlsplit(url)
-            self.port = parts.port or 80
-        except ValueError:
-            raise RequestError("the proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) is not a URL")
-        if parts.scheme != "http" or not parts.hostname:
-            raise RequestError("the proxy set in the environment must be an http:// proxy (an http URL with a host); "
-                               "%s proxies are not supported" % (parts.scheme or "this kind of"))
-        self.host = parts.hostname
-        self.headers = {}
-        if parts.username is not None:
-            credentials = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
-            self.headers["Proxy-Authorization"] = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
-
-    def key(self):
-        return (self.host, self.port, tuple(sorted(self.headers.items())))
-
-
-def _dropped(connection):
-    """Whether a kept-alive connection was closed by the server while it was idle: readable while no
-    request is outstanding means end of file (or noise), and a request sent on it would be lost."""
-    sock = connection.sock
-    if sock is None:
-        return True
-    try:
-        readable = select.select([sock], [], [], 0)[0]
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
-
-
-class Transport:
-    """Sends requests, keeping connections alive per host (and proxy), safely from several threads.
-
-    ``verify``: True (the system's CAs), False (no check), or the path of a CA bundle file or directory."""
-
-    def __init__(self, verify=True, user_agent=None):
-        self.verify = verify
-        self.user_agent = user_agent
-        self._idle = {}
-        self._lock = threading.Lock()
-        self._tls_context = None
-
-    def tls_context(self):
-        """The TLS context, made once, when the first https URL is used (loading CAs costs milliseconds).
-        RequestError if the CA bundle given cannot be read."""
-        with self._lock:
-            if self._tls_context is None:
-                try:
-                    self._tls_context = self._new_context()
-                except (ssl.SSLError, OSError, ValueError) as exc:
-                    raise RequestError("the CA bundle %s cannot be used: %s" % (self.verify, describe_error(exc)))
-            return self._tls_context
-
-    def _new_context(self):
-        if self.verify is False:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            return context
-        if not isinstance(self.verify, str):
-            return ssl.create_default_context()
-        directory = os.path.isdir(self.verify)
-        context = ssl.create_default_context(cafile=None if directory else self.verify,
-                                             capath=self.verify if directory else None)
-        # Python 3.13 verifies strictly (RFC 5280) by default; a private CA given here is taken as
-        # requests took it, which did not.
-        context.verify_flags &= ~getattr(ssl, "VERIFY_X509_STRICT", 0)
-        return context
-
-    def _checkout(self, key):
-        with self._lock:
-            idle = self._idle.get(key) or []
-            while idle:
-                connection = idle.pop()
-                if not _dropped(connection):
-                    return connection
-                connection.close()
-        return None
-
-    def _checkin(self, key, connection):
-        with self._lock:
-            self._idle.setdefault(key, []).append(connection)
-
-    def _connection(self, scheme, host, port, proxy, timeout):
-        if scheme == "https":
-            if proxy:
-                connection = http_client.HTTPSConnection(proxy.host, proxy.port, timeout=timeout,
-                                                         context=self.tls_context())
-                connection.set_tunnel(host, port, headers=proxy.headers)
-                return connection
-            return http_client.HTTPSConnection(host, port, timeout=timeout, context=self.tls_context())
-        if proxy:
-            return http_client.HTTPConnection(proxy.host, proxy.port, timeout=timeout)
-        return http_client.HTTPConnection(host, port, timeout=timeout)
-
-    def close(self):
-        with self._lock:
-            idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
-                connection.close()
-
-    def request_headers(self, headers):
-        """The headers as sent: those given, and the User-Agent unless given."""
-        headers = dict(headers or {})
-        if self.user_agent and not any(name.lower() == "user-agent" for name in headers):
-            headers["User-Agent"] = self.user_agent
-        return headers
-
-    def send(self, method, url, body=None, headers=None, timeout=30, guard=None):
-        """Send one request and read its whole answer; ``timeout`` bounds the connect and each read.
-        Returns a Response (of any status: redirects are not followed) or raises a TransportError.
-
-        ``guard``: an ``ExchangeGuard`` the caller may cancel when it stops waiting; the request is then
-        not sent, if it was not yet."""
-        try:
-            parts = urlsplit(url)
-            port = parts.port or DEFAULT_PORTS.get(parts.scheme)
-        except ValueError as exc:
-            raise RequestError("%s is not a valid URL: %s" % (url.split("?")[0], exc))
-        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-            raise RequestError("%s is not an http or https URL" % url.split("?")[0])
-        proxy_url = proxy_for(url)
-        proxy = _Proxy(proxy_url) if proxy_url else None
-        if proxy and parts.scheme == "https" and ":" in parts.hostname and sys.version_info < (3, 13):
-            # http.client before 3.13 writes CONNECT ::1:443, without the brackets.
-            raise RequestError("an IPv6 address endpoint cannot be reached through a proxy with this Python (3.13 "
-                               "or later can); set NO_PROXY for it")
-        headers = self.request_headers(headers)
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
-        if proxy and parts.scheme == "http":
-            target = "%s://%s%s" % (parts.scheme, parts.netloc, target)  # a plain proxy takes the whole URL
-            headers.update(proxy.headers)
-        key = (parts.scheme, parts.hostname, port, proxy.key() if proxy else None)
-
-        connection = self._checkout(key)
-        if connection is None:
-            connection = self._connection(parts.scheme, parts.hostname, port, proxy, timeout)
-            try:
-                connection.connect()
-            except ssl.SSLError as exc:
-                connection.close()
-                if isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
-                    raise NotSent(describe_error(exc))  # the handshake was cut off: a network fault, tried again
-                raise TLSSetupError(describe_error(exc))  # the certificate, the host name, the protocol
-            except (OSError, http_client.HTTPException) as exc:  # refused, unresolved, timed out, the proxy's refusal
-                connection.close()
-                raise NotSent(describe_error(exc))
-            except (ValueError, UnicodeError) as exc:  # a host name that cannot be encoded (an empty label ...)
-                connection.close()
-                raise RequestError(describe_error(exc))
-        connection.timeout = timeout
-        connection.sock.settimeout(timeout)
-        if guard is not None and not guard.start_sending():
-            self._checkin(key, connection)  # unused: the caller stopped waiting before anything was sent
-            raise NotSent("not sent: no connection was ready within the time given")
-        try:
-            connection.request(method, target, body=body, headers=headers)
-        except (ValueError, UnicodeError, http_client.InvalidURL) as exc:  # refused by http.client before sending
-            connection.close()
-            raise RequestError(describe_error(exc))
-        except Exception as exc:  # pylint: disable=broad-exception-caught  # anything else may have sent part of it
-            connection.close()
-            raise Lost(describe_error(exc))
-        try:
-            answer = connection.getresponse()
-            content = answer.read()
-        except Exception as exc:  # pylint: disable=broad-exception-caught  # sent, but no whole answer
-            connection.close()
-            raise Lost(describe_error(exc))
-        if answer.will_close:
-            connection.close()
-        else:
-            self._checkin(key, connection)
-        return Response(answer.status, Headers(answer.getheaders()), content)
-
-
 class ExchangeGuard:
     """Who decides first: the exchange, that it sends its request, or its caller, that it stopped waiting.
-    A caller that gave up before the request left knows it was never sent (and may send it again)."""
+    A caller that gave up before the request left knows it was never sent (and may send it again); a
+    caller that gave up later stops the exchange's reading."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._state = None
+        self.given_up = False
 
     def start_sending(self):
         """True if the request may go out now; False if the caller gave up already."""
@@ -361,9 +136,215 @@ class ExchangeGuard:
     def cancel(self):
         """True if the request was not sent and now never will be; False if it may have been sent."""
         with self._lock:
+            self.given_up = True
             if self._state is None:
                 self._state = "cancelled"
             return self._state == "cancelled"
+
+
+class _GaveUp(Exception):
+    """Raised inside urllib3 when the caller gave up before the request left: nothing was sent."""
+
+
+# The guard of the exchange running in this thread (each exchange runs in a thread of its own).
+_current = threading.local()
+
+if HAS_REQUESTS:
+    class _GuardedRequest:
+        """A mixin for urllib3's connections: the connection is made before the request is written, and the
+        request leaves only if its caller still waits. What this thread's exchange reached is noted in ``_current``."""
+
+        def request(self, *args, **kwargs):
+            if self.sock is None:
+                self.connect()  # what http.client would do on the first write; the guard decides after it
+            guard = getattr(_current, "guard", None)
+            if guard is not None and not guard.start_sending():
+                raise _GaveUp()
+            _current.sending = True
+            return super(_GuardedRequest, self).request(*args, **kwargs)
+
+    def _guarded(pool_classes):
+        """urllib3's pool classes by scheme, each with its connection class guarded."""
+        return dict((scheme, type("Guarded" + pool.__name__, (pool,), dict(
+            ConnectionCls=type("Guarded" + pool.ConnectionCls.__name__, (_GuardedRequest, pool.ConnectionCls), {}))))
+            for scheme, pool in pool_classes.items())
+
+    class _GuardedAdapter(requests.adapters.HTTPAdapter):
+        """requests' adapter, with no retry of its own (api.py's RetryPolicy decides) and guarded connections,
+        direct or through any proxy."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super(_GuardedAdapter, self).init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = _guarded(self.poolmanager.pool_classes_by_scheme)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            known = proxy in self.proxy_manager
+            manager = super(_GuardedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            if not known:
+                manager.pool_classes_by_scheme = _guarded(manager.pool_classes_by_scheme)
+            return manager
+
+
+def proxies_for(url):
+    """The proxies requests takes from the environment for ``url`` (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY)."""
+    return requests.utils.get_environ_proxies(url)
+
+
+class Transport:
+    """Sends requests through one ``requests.Session``, safely from several threads.
+
+    ``verify``: True (requests' default CA bundle), False (no check), or the path of a CA bundle file or
+    directory. ``pool_size``: the connections kept alive per host, as many as the threads that share them."""
+
+    def __init__(self, verify=True, user_agent=None, pool_size=DEFAULT_POOL_SIZE):
+        self.verify = verify
+        self.user_agent = user_agent
+        self.pool_size = max(1, pool_size or DEFAULT_POOL_SIZE)
+        self._lock = threading.Lock()
+        self._session = None
+        self._bundle_checked = False
+        if verify is False:  # asked for (validate_certs: false), so not warned about again on every request
+            warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+
+    def session(self):
+        """The session, made on the first request."""
+        with self._lock:
+            if self._session is None:
+                session = requests.Session()
+                session.trust_env = False  # never ~/.netrc; proxies and CA bundles are chosen here and in api.py
+                session.headers["Accept-Encoding"] = "identity"  # what is counted against the bound is what is read
+                if self.user_agent:
+                    session.headers["User-Agent"] = self.user_agent
+                adapter = _GuardedAdapter(pool_connections=4, pool_maxsize=self.pool_size, max_retries=0)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                self._session = session
+            return self._session
+
+    def request_headers(self, headers):
+        """The headers as sent: those given, over the session's own (User-Agent, Accept-Encoding ...)."""
+        merged = requests.structures.CaseInsensitiveDict(self.session().headers)
+        merged.update(headers or {})
+        return dict(merged.items())
+
+    def close(self):
+        with self._lock:
+            session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+    def check_bundle(self):
+        """RequestError if the CA bundle given cannot be read, before anything is sent (requests would say it
+        only as a TLS error of the first connection)."""
+        if self._bundle_checked or not isinstance(self.verify, str):
+            return
+        directory = os.path.isdir(self.verify)
+        try:
+            ssl.create_default_context(cafile=None if directory else self.verify,
+                                       capath=self.verify if directory else None)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise RequestError("the CA bundle %s cannot be used: %s" % (self.verify, describe_error(exc)))
+        self._bundle_checked = True
+
+    def send(self, method, url, body=None, headers=None, timeout=30, guard=None):
+        """Send one request and read its whole answer; ``timeout`` bounds the connect and each read.
+        Returns a Response (of any status: redirects are not followed) or raises a TransportError.
+
+        ``guard``: an ``ExchangeGuard`` the caller may cancel when it stops waiting; the request is then
+        not sent, if it was not yet, and its answer is no longer read."""
+        where = url.split("?")[0]
+        try:
+            parts = urlsplit(url)
+            parts.port  # pylint: disable=pointless-statement  # ValueError for a port out of range
+        except ValueError as exc:
+            raise RequestError("%s is not a valid URL: %s" % (where, exc))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RequestError("%s is not an http or https URL" % where)
+        if parts.scheme == "https":
+            self.check_bundle()
+        try:
+            proxies = proxies_for(url)
+        except ValueError as exc:
+            raise RequestError("the proxy settings (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) cannot be read: %s"
+                               % describe_error(exc))
+        _current.guard, _current.sending = guard, False
+        try:
+            answer = self.session().request(method, url, data=body, headers=headers, timeout=timeout, verify=self.verify,
+                                            proxies=proxies, allow_redirects=False, stream=True)
+        except _GaveUp:
+            raise NotSent("not sent: no connection was ready within the time given")
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # each kind is judged below
+            raise failure_of(exc, _current.sending)
+        finally:
+            _current.guard = None
+        try:
+            return Response(answer.status_code, Headers(answer.headers.items()), read_bounded(answer, guard))
+        finally:
+            answer.close()  # returns a connection read to the end to the pool, and closes any other
+
+
+def read_bounded(answer, guard=None):
+    """The answer's body, read in chunks: AnswerTooLarge past MAX_ANSWER_BYTES (at once if Content-Length says
+    so), Lost if the connection breaks or the caller stops waiting."""
+    declared = answer.headers.get("Content-Length") or ""
+    if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise AnswerTooLarge("HTTP %s with an answer of %s bytes (Content-Length), more than the %s MiB read"
+                             % (answer.status_code, int(declared), MAX_ANSWER_BYTES // (1024 * 1024)))
+    # read1 (urllib3 2) gives what has arrived, so that a caller's giving up is seen between the bytes of an
+    # answer that trickles in; urllib3 1.26 has read only, which waits for a whole chunk.
+    read = getattr(answer.raw, "read1", None) or answer.raw.read
+    chunks, size = [], 0
+    try:
+        for chunk in iter(lambda: read(CHUNK_BYTES), b""):
+            if guard is not None and guard.given_up:
+                raise Lost("the answer was still being read when the time given ran out")
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise AnswerTooLarge("HTTP %s with an answer of more than the %s MiB read"
+                                     % (answer.status_code, MAX_ANSWER_BYTES // (1024 * 1024)))
+            chunks.append(chunk)
+    except TransportError:
+        raise
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # sent, but no whole answer
+        raise Lost(describe_error(root_cause(exc)))
+    return b"".join(chunks)
+
+
+def failure_of(exc, sending):
+    """What a requests exception says of its request, as a TransportError. ``sending``: whether the request had
+    begun to leave (a connection was made, and the guard let it go); before that, nothing reached the server."""
+    cause = root_cause(exc)
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                        requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidProxyURL, ValueError)) or (
+            isinstance(cause, ValueError) and not isinstance(cause, ssl.SSLError)):
+        return RequestError(describe_error(cause))  # refused before a byte left (UnicodeError included)
+    if sending:
+        return Lost(describe_error(cause))  # a read timeout, a connection closed unanswered, anything else
+    cut_off = isinstance(cause, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError, ConnectionError))
+    if (isinstance(exc, requests.exceptions.SSLError) or isinstance(cause, ssl.SSLError)) and not cut_off:
+        return TLSSetupError(describe_error(cause))  # the certificate, the host name, the protocol (the proxy's too)
+    if isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
+        return Unreachable(describe_error(cause))
+    return NotSent(describe_error(cause))  # a connect timeout, a proxy's refusal, a handshake cut off
+
+
+def _wrapped(exc):
+    """What ``exc`` wraps: urllib3's ``reason``, an exception among its args, or its cause; None."""
+    inner = [getattr(exc, "reason", None)] + [arg for arg in exc.args if isinstance(arg, BaseException)] + [exc.__cause__]
+    return next((item for item in inner if isinstance(item, BaseException)), None)
+
+
+def root_cause(exc):
+    """The innermost exception: ``ConnectionRefusedError`` rather than requests' and urllib3's wrappers of it."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = _wrapped(exc)
+        if inner is None:
+            break
+        exc = inner
+    return exc
 
 
 def describe_error(exc):
@@ -373,5 +354,6 @@ def describe_error(exc):
     return "%s: %s" % (type(exc).__name__, text)
 
 
-__all__ = ["ExchangeGuard", "Headers", "Lost", "NotSent", "RequestError", "Response", "TLSSetupError", "Transport",
-           "TransportError", "bypasses_proxy", "describe_error", "environment_proxies", "proxy_for"]
+__all__ = ["AnswerTooLarge", "ExchangeGuard", "HAS_REQUESTS", "Headers", "Lost", "MAX_ANSWER_BYTES", "NotSent",
+           "REQUESTS_IMPORT_ERROR", "RequestError", "Response", "TLSSetupError", "Transport", "TransportError",
+           "Unreachable", "describe_error", "proxies_for", "root_cause"]

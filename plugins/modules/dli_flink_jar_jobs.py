@@ -162,7 +162,7 @@ def main():
             raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
         checked = checked_jobs(params["jobs"])
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
-        client = DliClient(params, retry_budget=budget)
+        client = DliClient(params, retry_budget=budget, pool_size=params["concurrency"])
         redact = client.redact
         results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
                                                 params["concurrency"])

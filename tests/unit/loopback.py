@@ -138,10 +138,15 @@ def make_self_signed(directory):
 
 
 @contextlib.contextmanager
-def tunnel_proxy(refusal=None):
+def tunnel_proxy(refusal=None, tls=None):
     """A proxy on 127.0.0.1 that opens CONNECT tunnels: it answers 200 and relays bytes both ways; or, given
-    ``refusal`` (a whole answer), sends that and closes. Yields (url, seen), ``seen`` being the head (request
-    line and headers) of each CONNECT it took."""
+    ``refusal`` (a whole answer), sends that and closes. Given ``tls`` (cert, key), it is an https:// proxy: the
+    client speaks TLS to the proxy itself. Yields (url, seen), ``seen`` being the head (request line and
+    headers) of each CONNECT it took."""
+    context = None
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -173,6 +178,12 @@ def tunnel_proxy(refusal=None):
             except socket.timeout:
                 continue
             client.settimeout(None)
+            if context is not None:
+                try:
+                    client = context.wrap_socket(client, server_side=True)
+                except (OSError, ssl.SSLError):
+                    client.close()
+                    continue
             head = b""
             while b"\r\n\r\n" not in head:
                 chunk = client.recv(4096)
@@ -194,7 +205,7 @@ def tunnel_proxy(refusal=None):
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield "http://127.0.0.1:%s" % listener.getsockname()[1], seen
+        yield "%s://127.0.0.1:%s" % ("https" if tls else "http", listener.getsockname()[1]), seen
     finally:
         stop.set()
         thread.join(5)

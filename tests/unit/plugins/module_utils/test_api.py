@@ -808,20 +808,6 @@ def test_a_ca_bundle_that_is_not_pem_fails_the_task_without_a_request(self_signe
     assert server.requests == [] and clock.sleeps == []
 
 
-def test_tries_end_when_the_wait_budget_is_spent_and_the_message_says_so(clock):
-    # The budget is the longer of timeout and wait_timeout (1 s here): waits of 0.5 s, then the 0.5 s left
-    # of the next 1 s backoff, then none is left, though max_retries would allow more tries.
-    port = free_port()
-    client = _client(clock, retry_budget=0, endpoint="http://127.0.0.1:%s" % port, max_retries=5, timeout=1)
-    with pytest.raises(DliApiError) as excinfo:
-        client.call("PUT", PATH, {"a": 1})
-    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
-    assert excinfo.value.msg.startswith(
-        "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (ConnectionRefusedError: " % port)
-    assert excinfo.value.msg.endswith("; no time was left to try again.")
-    assert clock.sleeps == [0.5, 0.5]
-
-
 @contextlib.contextmanager
 def _full_listener():
     """A port whose accept queue is full: a connection to it is never made (the SYN goes unanswered)."""
@@ -845,6 +831,32 @@ def _full_listener():
         for sock in pending:
             sock.close()
         listener.close()
+
+
+def test_tries_end_when_the_wait_budget_is_spent_and_the_message_says_so(clock):
+    # The budget is the longer of timeout and wait_timeout (1 s here): waits of 0.5 s, then the 0.5 s left
+    # of the next 1 s backoff, then none is left, though max_retries would allow more tries.
+    with _full_listener() as port:
+        client = _quick(_client(clock, retry_budget=0, endpoint="http://127.0.0.1:%s" % port, max_retries=5, timeout=1))
+        with pytest.raises(DliApiError) as excinfo:
+            client.call("PUT", PATH, {"a": 1})
+    assert excinfo.type is DliApiError and not excinfo.value.maybe_written
+    assert excinfo.value.msg.startswith(
+        "PUT /v1.0/p1/x failed: could not reach http://127.0.0.1:%s (TimeoutError: " % port)
+    assert excinfo.value.msg.endswith("; no time was left to try again.")
+    assert clock.sleeps == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("endpoint, reason", [
+    ("http://127.0.0.1:%s" % free_port(), "ConnectionRefusedError: "),
+    ("http://dli.example.invalid", "gaierror: "),
+], ids=["refused", "unknown-host"])
+def test_a_refused_connection_or_an_unknown_host_is_tried_at_most_twice_quickly(clock, endpoint, reason):
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock, endpoint=endpoint, max_retries=5).call("GET", PATH)
+    assert excinfo.value.msg.startswith("GET /v1.0/p1/x failed: could not reach %s (%s" % (endpoint, reason))
+    assert excinfo.value.msg.endswith(" after 3 tries.")
+    assert clock.sleeps == [0.5, 1.0]
 
 
 def test_a_connection_not_made_within_timeout_is_tried_again_even_for_a_write(clock):
@@ -1049,3 +1061,28 @@ def test_a_token_that_looks_expired_on_this_host_is_not_renewed_before_every_cal
     for dummy in range(3):
         client.call("GET", "/v1.0/p1/a")
     assert [call.request.method for call in mocked.calls] == ["POST", "GET", "GET", "GET"]
+
+
+def test_an_answer_too_large_to_a_read_fails_at_once(mocked, clock):
+    mocked.add("GET", URL, body=transport.AnswerTooLarge("HTTP 200 with an answer of more than the 16 MiB read"))
+    with pytest.raises(DliApiError) as excinfo:
+        _client(clock, max_retries=5).call("GET", PATH)
+    assert excinfo.type is DliApiError
+    assert excinfo.value.msg == ("GET /v1.0/p1/x failed: the server answered HTTP 200 with an answer of more than "
+                                 "the 16 MiB read.")
+    assert len(mocked.calls) == 1 and clock.sleeps == []
+
+
+def test_an_answer_too_large_to_a_write_may_have_taken_effect(mocked, clock):
+    mocked.add("PUT", URL, body=transport.AnswerTooLarge("HTTP 200 with an answer of more than the 16 MiB read"))
+    with pytest.raises(AnswerLostError) as excinfo:
+        _client(clock, max_retries=5).call("PUT", PATH, {"a": 1})
+    assert excinfo.value.maybe_written
+    assert excinfo.value.msg == ("PUT /v1.0/p1/x was sent, but its answer could not be read (HTTP 200 with an answer of "
+                                 "more than the 16 MiB read): it may have taken effect.")
+    assert len(mocked.calls) == 1
+
+
+def test_the_pool_is_sized_for_the_threads_that_share_it(clock):
+    assert DliClient(PARAMS, pool_size=40).transport.pool_size == 40
+    assert DliClient(PARAMS).transport.pool_size == transport.DEFAULT_POOL_SIZE
