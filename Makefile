@@ -106,7 +106,7 @@ $(SRC_LINK):
 # venv-X.Y, units-X.Y, install-X.Y (tarball built, its contents checked, installed the way a user
 # installs it), integration-X.Y, matrix-X.Y (units and integration) for each release line.
 define LINE_RULES
-$(call venv_of,$(1))/.installed-ansible-core-$(1): tests/requirements.txt $(if $(call tools_of,$(1)),tools/requirements.txt) | $(HOME_DIR)/.ready
+$(call venv_of,$(1))/.installed-ansible-core-$(1): requirements.txt tests/requirements.txt $(if $(call tools_of,$(1)),tools/requirements.txt) | $(HOME_DIR)/.ready
 	$(HWDLI_PYTHON) -m venv $(call venv_of,$(1))
 	$(call venv_of,$(1))/bin/pip install --quiet --upgrade pip
 	$(call venv_of,$(1))/bin/pip install --quiet "ansible-core==$(1).*" -r tests/requirements.txt $(call tools_of,$(1))

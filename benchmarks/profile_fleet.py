@@ -13,7 +13,7 @@
 3. One module process of each per-job task, dli_flink_jar_job (unchanged job) against uri (a PUT): each
    task's AnsiballZ file, kept (ANSIBLE_KEEP_REMOTE_FILES) and run again by itself, 7 times; what is left of
    a per-job task's CPU in `make bench` is the controller's (fork, templating, results), the same for both.
-4. The imports of a module process: dli_flink_jar_job's (http.client and the collection's module_utils)
+4. The imports of a module process: dli_flink_jar_job's (requests and the collection's module_utils)
    against uri's (ansible.module_utils.urls), each in a fresh interpreter.
 """
 
@@ -112,8 +112,8 @@ def imports():
     for label, statement in (
             ("python alone", "pass"),
             ("uri: ansible.module_utils.urls + basic", "import ansible.module_utils.basic, ansible.module_utils.urls"),
-            ("dli_flink_jar_job's transport: basic + http.client + ssl",
-             "import ansible.module_utils.basic, http.client, ssl"),
+            ("dli_flink_jar_job's transport: basic + requests",
+             "import ansible.module_utils.basic, requests"),
             ("dli_flink_jar_job: basic + the collection's module_utils",
              "import ansible.module_utils.basic; "
              "import ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update, "

@@ -5,8 +5,8 @@
 1. `ansible-builder create` on the example definition writes a build context, which must hold a
    Containerfile and the collection in its Galaxy requirements.
 2. `ansible-builder introspect` on the installed collection reads its meta/execution-environment.yml
-   the way a build does, and must find no Python or system requirement of hwcloud.dli: the modules
-   need nothing beyond ansible-core, which every execution environment has.
+   the way a build does, and must find exactly the collection's requirements.txt (requests) as the Python
+   requirements of hwcloud.dli, and no system requirement.
 
     check_ee.py --ee-file docs/execution-environment.yml --context DIR --collections INSTALLED_PATH
 """
@@ -51,6 +51,13 @@ def check_context(ee_file, context):
     return problems
 
 
+def expected_requirements(root):
+    """The requirement lines of the collection's requirements.txt, as ansible-builder lists them."""
+    with open(os.path.join(root, "requirements.txt")) as handle:
+        lines = [line.split("#")[0].strip() for line in handle]
+    return ["%s  # from collection hwcloud.dli" % line for line in lines if line]
+
+
 def check_introspection(collections):
     installed = os.path.join(collections, "ansible_collections", "hwcloud", "dli")
     # introspect skips a folder that is not an installed collection, and would find nothing in it.
@@ -58,8 +65,13 @@ def check_introspection(collections):
                 for name in ("MANIFEST.json", "meta/execution-environment.yml")
                 if not os.path.isfile(os.path.join(installed, name))]
     output = run(["ansible-builder", "introspect", collections])
-    problems += ["the execution environment would get %s, but the collection needs nothing beyond ansible-core "
-                 "(introspect said: %s)" % (line, output.strip()) for line in collection_requirements(output)]
+    found = [" ".join(str(line).split()) for line in collection_requirements(output)]
+    expected = [" ".join(line.split()) for line in expected_requirements(installed)]
+    if not any("requests" in line for line in expected):
+        problems.append("the installed collection's requirements.txt does not name requests")
+    if found != expected:
+        problems.append("the execution environment would get %s, not the collection's requirements.txt %s "
+                        "(introspect said: %s)" % (found, expected, output.strip()))
     return problems
 
 
@@ -74,7 +86,8 @@ def main():
         print("ee: " + problem)
     if problems:
         return 1
-    print("ee: build context written to %s; introspection finds no requirement of hwcloud.dli" % args.context)
+    print("ee: build context written to %s; introspection finds hwcloud.dli's requirements.txt (requests) and no "
+          "system requirement" % args.context)
     return 0
 
 

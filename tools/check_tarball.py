@@ -18,6 +18,7 @@ REQUIRED = (
     "CHANGELOG.md",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
+    "requirements.txt",  # what meta/execution-environment.yml points ansible-builder at
     "extensions/awx/huawei_cloud_credential_type.yml",
     "plugins/modules/dli_flink_jar_job.py",
     "plugins/modules/dli_flink_jar_job_info.py",

@@ -23,8 +23,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
 MODULES = os.path.join(ROOT, "plugins", "modules")
-WITHOUT_REQUESTS = os.path.join(HERE, "without_requests")
+MODULE_IMPORTS = os.path.join(HERE, "module_imports")
 sys.path.insert(0, EMULATOR_DIR)
+IMPORT_LOG = os.path.join(tempfile.mkdtemp(prefix="module-imports-"), "imports.log")
 
 import dli_emulator  # noqa: E402  (for its credentials, which the targets need)
 
@@ -44,11 +45,22 @@ def clean_environment():
     env.setdefault("ANSIBLE_NOCOLOR", "1")
     env["ANSIBLE_STDOUT_CALLBACK"] = "default"
     env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable  # the venv python: no interpreter discovery
-    # The modules need ansible-core alone: requests and urllib3, which this venv has for the tests, are
-    # made unavailable to every process of the run but the emulator (see without_requests/sitecustomize.py).
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [WITHOUT_REQUESTS, env.get("PYTHONPATH")]))
-    env["HWDLI_WITHOUT_REQUESTS"] = "1"
+    # The modules need ansible-core and requests alone: the Huawei Cloud SDK, which this venv has for the
+    # emulator, is hidden from every process of the run but the emulator, and each module process logs what
+    # it imported (see module_imports/sitecustomize.py).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [MODULE_IMPORTS, env.get("PYTHONPATH")]))
+    env["HWDLI_WITHOUT_SDK"] = "1"
+    env["HWDLI_IMPORT_LOG"] = IMPORT_LOG
     return env
+
+
+def import_problems():
+    """What the module processes of the run imported beyond the standard library, ansible-core and requests."""
+    if not os.path.exists(IMPORT_LOG):
+        return ["no module process logged its imports: the check did not run"]
+    with open(IMPORT_LOG) as handle:
+        lines = [line.strip() for line in handle if line.strip()]
+    return [line for line in lines if not line.endswith(":")] if lines else ["the import log is empty"]
 
 
 def module_files():
@@ -121,13 +133,14 @@ def main(argv):
     # setup_* targets are dependencies of the others (setup_dli_emulator starts the emulator), never run alone.
     targets = argv or sorted(t for t in os.listdir(os.path.join(HERE, "targets")) if not t.startswith("setup_"))
     passed, failed = [], []
-    # The control: in the run's environment, the modules' interpreter cannot import requests.
-    probe = subprocess.run([sys.executable, "-c", "import requests"], env=clean_environment(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, check=False)
+    # The control: in the run's environment, the modules' interpreter cannot import the SDK.
+    probe = subprocess.run([sys.executable, "-c", "import huaweicloudsdkcore"], env=clean_environment(),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
     if probe.returncode == 0:
-        print("requests can be imported in the run's environment: it would not show that the modules need ansible-core alone")
+        print("huaweicloudsdkcore can be imported in the run's environment: it would not show that the modules "
+              "need ansible-core and requests alone")
         return 1
-    print("the modules run without requests and urllib3 (tests/integration/without_requests)")
+    print("the modules run without the Huawei Cloud SDK, and log what they import (tests/integration/module_imports)")
     with tempfile.TemporaryDirectory() as workdir:
         for target in targets:
             play = {"name": "Integration target " + target, "hosts": "localhost", "connection": "local",
@@ -161,6 +174,10 @@ def main(argv):
             process.wait(timeout=10)
         print("module EXAMPLES: %s" % ("; ".join(problems) or "ran as written, the second run changed nothing"))
         (failed if problems else passed).append("module EXAMPLES")
+    problems = import_problems()
+    print("module imports: %s" % ("; ".join(sorted(set(problems))) or "nothing beyond the standard library, "
+                                  "ansible-core and requests"))
+    (failed if problems else passed).append("module imports")
     print("integration: %s" % ", ".join("%s %s" % (t, "ok") for t in passed) + "".join(", %s FAILED" % t for t in failed))
     print("%d passed, %d failed" % (len(passed), len(failed)))
     return 1 if failed else 0

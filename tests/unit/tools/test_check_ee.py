@@ -27,3 +27,8 @@ system:
 """
     assert check_ee.collection_requirements(introspected) == [
         "requests>=2.25.0  # from collection hwcloud.dli", "gcc [compile]  # from collection hwcloud.dli"]
+
+
+def test_the_expected_requirements_are_the_collections_requirements_txt(tmp_path):
+    (tmp_path / "requirements.txt").write_text("# a comment\nrequests>=2.25.0  # why\n\n")
+    assert check_ee.expected_requirements(str(tmp_path)) == ["requests>=2.25.0  # from collection hwcloud.dli"]

@@ -236,7 +236,7 @@ def test_a_guard_decides_once():
     assert cancelled.cancel() is True and cancelled.start_sending() is False and cancelled.cancel() is True
 
 
-def test_a_header_http_client_refuses_is_a_request_error_and_nothing_is_sent():
+def test_a_header_requests_refuses_is_a_request_error_and_nothing_is_sent():
     with loopback(answer_ok) as server:
         with pytest.raises(RequestError) as excinfo:
             Transport().send("GET", server.url + "/a", headers={"X-Bad": "a\r\nInjected: 1"}, timeout=5)
