@@ -151,7 +151,7 @@ def basic_credentials(user, password):
     return base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
 
 
-def proxy_secrets(environ=os.environ):
+def proxy_secrets(environ=os.environ):  # pylint: disable=dangerous-default-value  # only read, never changed
     """The secrets of the proxy URLs in ``environ``, to redact: the user and the password of each, as written
     and percent-decoded, and the base64 of user:password that its ``Proxy-Authorization: Basic`` carries.
     Split by hand, as urlsplit does it, so that a URL urlsplit refuses still gives its secrets up."""
