@@ -113,10 +113,12 @@ options:
 requirements:
   - requests >= 2.25.0 (on the host that runs the module)
 notes:
-  - "Secrets (O(secret_key), O(security_token), O(auth_token), O(password) and a token obtained by login) never
-    appear in a message or result, in any form: as they are, escaped or URL-encoded. The one exception is
+  - "Secrets (O(secret_key), O(security_token), O(auth_token), O(password), a token obtained by login, and the user
+    and password of a proxy URL) never appear in a message, result or diff, in any of the forms the collection's
+    C(SECURITY.md) lists: as they are, escaped, URL-encoded, as HTML entities, two of these layered. The one exception is
     M(hwcloud.dli.dli_token), whose purpose is to return the token it obtains, in RV(hwcloud.dli.dli_token#module:token)
-    only. Header values
+    only. Ad-hoc commands: when one fails, ansible-core itself prints the start of its C(-a) arguments, secrets included,
+    whatever C(no_log) says; give the secrets of an ad-hoc command through the E(HW_*) environment variables. Header values
     (O(project_id), O(access_key), O(security_token), O(auth_token)) are stripped of surrounding whitespace,
     and refused if they still hold a space, a control character or a non-ASCII character."
   - "HTTP goes through the Python library C(requests), one session per task (shared by the threads of

@@ -35,6 +35,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     TokenAuth,
     clean_header_options,
     credentials_from_params,
+    proxy_secrets,
 )
 
 try:
@@ -262,6 +263,8 @@ class DliClient:
             raise ConfigError(missing_required_lib("requests"))
         params = dict(params)
         self.redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+        for secret in proxy_secrets():  # a proxy's user and password, and their Proxy-Authorization form
+            self.redact.add(secret)
         # Checked before the header options, so that any odd project_id is a ConfigError.
         self.project_id = (params.get("project_id") or "").strip()
         if not self.project_id:
@@ -438,7 +441,7 @@ class DliClient:
             if message is None and 300 <= status < 400:
                 message = "a redirect to %s, which is not followed" % (response.headers.get("Location") or "nowhere")
             elif message is None and not readable:
-                message = _snippet(response)
+                message = _snippet(response, self.redact)
             raise DliApiError(self.redact("%s %s failed: HTTP %s%s%s%s%s" % (
                 method, path, status, " %s" % code if code else "", ": %s" % message if message else "", note,
                 request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
@@ -446,7 +449,7 @@ class DliClient:
         if not readable:
             raise DliApiError(self.redact("%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s" % (
                 method, path, status, response.headers.get("Content-Type", "no content type"),
-                _snippet(response), request_id_tail(request_id))),
+                _snippet(response, self.redact), request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)
         return body, request_id
 
@@ -587,8 +590,10 @@ def _seconds(value):
     return ("%.1f" % value).rstrip("0").rstrip(".")
 
 
-def _snippet(response):
-    text = response.text.strip().replace("\n", " ")
+def _snippet(response, redact):
+    """A body that is not JSON, on one line and at most 200 characters: redacted first, since a secret the
+    cut splits, or one the repr escapes once more, is no longer one the redactor knows."""
+    text = redact(response.text).strip().replace("\n", " ")
     return repr(text if len(text) <= 200 else text[:197] + "...")
 
 

@@ -14,9 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import hashlib
 import hmac
+import html
 import json
+import os
 import re
 from datetime import datetime, timezone
 
@@ -75,20 +78,95 @@ def clean_header_options(params):
         params[option] = value
 
 
+def _python_repr(text):
+    # repr picks its quote from the whole text around a secret: either quote may be the escaped one.
+    for show in (repr, ascii):
+        yield show(text)[1:-1]
+        yield show("'\"" + text)[4:-1]  # both quotes in it: ' is the one escaped
+
+
+def _json(text):
+    for ensure_ascii in (True, False):
+        escaped = json.dumps(text, ensure_ascii=ensure_ascii)[1:-1]
+        yield escaped
+        yield escaped.replace("/", "\\/")  # some servers escape / too
+
+
+def _unicode_escape(text):
+    yield text.encode("unicode_escape").decode("ascii")
+
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-F]{2}")
+
+
+def _url(text):
+    for encoded in (quote(text, safe=""), quote(text), quote_plus(text)):
+        yield encoded
+        yield _PERCENT_ESCAPE.sub(lambda match: match.group().lower(), encoded)
+
+
+def _html(text):
+    named = html.escape(text)  # &quot; and &#x27;
+    for escaped in (named, html.escape(text, quote=False), named.replace("&#x27;", "&apos;"),
+                    named.replace("&#x27;", "&#39;").replace("&quot;", "&#34;")):
+        yield escaped
+        yield escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")  # non-ASCII as &#246;
+
+
+def _latin1(text):
+    # A body without a charset is read as Latin-1 (as requests reads text/*): UTF-8 shows as mojibake.
+    yield text.encode("utf-8").decode("latin-1")
+
+
+# How a secret echoed in a body or a message can be escaped or encoded, each named as SECURITY.md lists it.
+SECRET_ENCODINGS = (
+    ("Python repr", _python_repr),
+    ("JSON", _json),
+    ("unicode-escape", _unicode_escape),
+    ("URL-encoding", _url),
+    ("HTML entities", _html),
+    ("UTF-8 read as Latin-1", _latin1),
+)
+
+
+def _encoded(texts):
+    return set(form for text in texts for dummy, encode in SECRET_ENCODINGS for form in encode(text))
+
+
 def secret_forms(secret):
-    """Every way a secret can show in text: as it is, stripped, and escaped as repr, JSON,
-    unicode-escape and URL encoding do it."""
+    """Every way a secret can show in text: as it is, stripped, and each of ``SECRET_ENCODINGS`` applied
+    once or twice (a JSON login body echoed in an HTML page, a repr of a JSON text)."""
     forms = set([secret, secret.strip()])
-    for text in list(forms):
-        forms.update([
-            repr(text)[1:-1],
-            json.dumps(text)[1:-1],
-            text.encode("unicode_escape").decode("ascii"),
-            quote(text, safe=""),
-            quote(text),
-            quote_plus(text),
-        ])
+    forms |= _encoded(forms)
+    forms |= _encoded(forms)
     return set(form for form in forms if form)
+
+
+# The proxy variables, as the transport reads them (either case).
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+
+
+def basic_credentials(user, password):
+    """The base64 of user:password, as HTTP Basic authentication sends it."""
+    return base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+
+
+def proxy_secrets(environ=os.environ):  # pylint: disable=dangerous-default-value  # only read, never changed
+    """The secrets of the proxy URLs in ``environ``, to redact: the user and the password of each, as written
+    and percent-decoded, and the base64 of user:password that its ``Proxy-Authorization: Basic`` carries.
+    Split by hand, as urlsplit does it, so that a URL urlsplit refuses still gives its secrets up."""
+    secrets = set()
+    for name, value in environ.items():
+        if name.upper() not in PROXY_VARIABLES or not value:
+            continue
+        netloc = re.split(r"[/?#]", value.strip().split("://", 1)[-1], maxsplit=1)[0]
+        if "@" not in netloc:
+            continue
+        user, dummy, password = netloc.rpartition("@")[0].partition(":")
+        for raw, decoded in ((user, unquote(user)), (password, unquote(password))):
+            secrets.update([raw, decoded])
+        secrets.update([basic_credentials(unquote(user), unquote(password)), basic_credentials(user, password)])
+    return sorted(secret for secret in secrets if secret.strip())
 
 
 class Redactor:

@@ -53,6 +53,9 @@ notes:
   - "Use C(no_log: true) on the task: without it, the token is shown at C(-v) and written to the log file
     (C(log_path)), to callback plugins and to the job events of AWX or Automation Platform. C(no_log) hides the
     result of a failure too; its RV(msg) never holds the password or a token, so it may be shown."
+  - "An ad-hoc command cannot set C(no_log) on its task: run it with C(ANSIBLE_NO_LOG=true), which hides the result,
+    and give the password through E(HW_USER_PASSWORD), since a failing ad-hoc command shows the start of its C(-a)
+    arguments."
   - "Keep the token in the registered variable only. Do not copy it into a fact that is cached (C(cacheable: true)
     with a fact cache), a file or an extra variable."
   - "Log in once per run, not once per host: on a play over many hosts, use C(run_once: true) with

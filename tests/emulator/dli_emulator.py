@@ -16,6 +16,7 @@ fleet's soak: a throttle to a fixed rate (429 with Retry-After), random 503s and
 import argparse
 import copy
 import hmac
+import html
 import json
 import os
 import random
@@ -45,6 +46,11 @@ USER_NAME = "demo-user"
 PASSWORD = "demo-password-123"
 DOMAIN_NAME = "demo-domain"
 STATIC_TOKEN = "emulator-static-token"
+# For the echo faults' secret cases: a password the login body escapes (a quote, non-ASCII characters), long
+# enough that a cut at 200 characters splits it, and a proxy's credentials; each part marked Qx7 or Px9.
+ECHOED_PASSWORD = u"Qx7-echo\"p\u00e4ss/w\u00f6rd" + "-" * 40 + "Qx7-end"
+PROXY_USER = "Px9-proxy-user"
+PROXY_PASSWORD = "Px9-proxy-password"
 # Every token an IAM login issues is this prefix and 32 hex digits, so a test can search output for any of them.
 ISSUED_TOKEN_PREFIX = "emu-"
 ISSUED_TOKEN = re.compile(re.escape(ISSUED_TOKEN_PREFIX) + "[0-9a-f]{32}")
@@ -531,6 +537,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return True
+        if fault.get("echo"):
+            self._echo(fault)
+            return True
         if fault.get("status"):
             code = ("APIGW.0308", "The request is throttled.") if fault["status"] == 429 else \
                 ("DLI.0999", "Internal error")
@@ -553,6 +562,21 @@ class Handler(BaseHTTPRequestHandler):
         self.lose_answer = bool(fault.get("lose_answer"))
         self.trickle = float(fault.get("trickle") or 0)
         return False  # go on normally
+
+    def _echo(self, fault):
+        """A gateway's error page echoing the request: its body, or the header ``echo_header``, after ``pad``
+        filler characters, as text or in HTML (entities, non-ASCII characters as numeric references)."""
+        if fault.get("echo_header"):
+            echoed = "%s: %s" % (fault["echo_header"], self.headers.get(fault["echo_header"], ""))
+        else:
+            echoed = self.raw_body.decode("utf-8", "replace")
+        echoed = "." * int(fault.get("pad") or 0) + echoed
+        if fault["echo"] == "html":
+            page = "<html><body><h1>Bad request</h1><pre>%s</pre></body></html>" % html.escape(echoed)
+            data, content_type = page.encode("ascii", "xmlcharrefreplace"), "text/html"
+        else:
+            data, content_type = echoed.encode("utf-8"), "text/plain; charset=utf-8"
+        self._answer(int(fault.get("status") or 400), data, content_type=content_type)
 
     # -- authentication -------------------------------------------------------------------------
     def _authenticate(self):
@@ -748,7 +772,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._answer(200, dict(
                     project_id=PROJECT_ID, access_key=ACCESS_KEY, secret_key=SECRET_KEY, temp_access_key=TEMP_ACCESS_KEY,
                     temp_secret_key=TEMP_SECRET_KEY, security_token=SECURITY_TOKEN, static_token=STATIC_TOKEN,
-                    user_name=USER_NAME, password=PASSWORD, domain_name=DOMAIN_NAME))
+                    user_name=USER_NAME, password=PASSWORD, domain_name=DOMAIN_NAME, echoed_password=ECHOED_PASSWORD,
+                    proxy_user=PROXY_USER, proxy_password=PROXY_PASSWORD))
             if route == "/_emulator/shutdown" and method == "POST":
                 self.close_connection = True
                 threading.Timer(0.3, self.server.shutdown).start()  # after this answer is out

@@ -269,6 +269,21 @@ def test_a_malformed_body_fault_answers_200_with_that_body_and_type(url):
     assert answer.headers["Content-Type"] == "application/json"
 
 
+def test_an_echo_fault_answers_with_the_request_body_as_text(url):
+    fault(url, method="PUT", echo="text", pad=3)
+    answer = call(url, "PUT", put_path(1001), {"desc": u'a "quote" and \u00f6'})
+    assert answer.status_code == 400 and answer.headers["Content-Type"].startswith("text/plain")
+    assert answer.text == "..." + json.dumps({"desc": u'a "quote" and \u00f6'})
+    assert requests.get(url + "/_emulator/jobs/1001").json().get("desc") != u'a "quote" and \u00f6'
+
+
+def test_an_echo_fault_answers_with_a_header_in_html(url):
+    fault(url, method="GET", echo="html", echo_header="X-Echo", status=502)
+    answer = requests.get(url + job_path(1001), headers={"X-Echo": 'v"al<ue'})
+    assert answer.status_code == 502 and answer.headers["Content-Type"] == "text/html"
+    assert "<pre>X-Echo: v&quot;al&lt;ue</pre>" in answer.text
+
+
 def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
     fault(url, method="GET", trickle=0.002)
     started = time.monotonic()

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import base64
 import contextlib
+import html
 import json
 import select
 import socket
@@ -29,6 +30,7 @@ except ImportError:  # pragma: no cover
 
 import pytest
 import requests
+import echoed_secrets
 import http_stub
 from loopback import answer_ok, drop, free_port, hold, loopback, send_json, trickle
 
@@ -441,6 +443,122 @@ def test_an_iam_answer_echoing_the_password_is_redacted(mocked):
         "password '%s' (%s) is malformed" % (REDACTED, REDACTED))
     assert "pw-secret" not in repr(excinfo.value.__dict__)
     assert [call.request.url for call in mocked.calls] == [IAM_TOKENS]
+
+
+# -- a secret echoed in an answer that is not JSON: redacted before the cut, in every form ------------------
+
+@pytest.mark.parametrize("form", echoed_secrets.listed_forms())
+def test_every_form_security_md_lists_is_redacted_from_an_error_answer_the_cut_splits(monkeypatch, form):
+    """The echo starts at character 190, so the cut at 200 splits the secret: once the first part was shown."""
+    for secrets, environment, text, markers in echoed_secrets.cases(form):
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        with http_stub.StubbedHttp(assert_all_requests_are_fired=False) as stub:
+            stub.add(http_stub.GET, URL, status=400, body="." * 190 + text, content_type="text/html")
+            with pytest.raises(DliApiError) as excinfo:
+                DliClient(dict(PARAMS, secret_key=secrets[0]) if secrets else PARAMS).call("GET", PATH)
+        for name in environment:
+            monkeypatch.delenv(name)
+        error = excinfo.value
+        assert error.msg.startswith("GET /v1.0/p1/x failed: HTTP 400: ") and "....." in error.msg
+        assert echoed_secrets.leaks(error.msg + repr(error.__dict__), markers) == [], (form, text, error.msg)
+
+
+def test_a_token_the_cut_splits_is_not_shown_in_part(mocked):
+    token = "MIIT" + "x" * 76 + "Zq8e"  # 84 characters, the first 80 of them before the cut
+    mocked.add(http_stub.GET, URL, status=401, body="%s<p>token %s is invalid</p>" % ("." * 107, token),
+               content_type="text/html")
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, auth_token=token, max_retries=0)).call("GET", PATH)
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: HTTP 401: '%s<p>token %s is invalid</p>'" % (
+        "." * 107, REDACTED)
+    assert "MIIT" not in excinfo.value.msg
+
+
+def test_a_long_body_that_is_not_json_in_a_2xx_is_redacted_before_it_is_cut(mocked):
+    token = "tok-" + "y" * 60
+    mocked.add(http_stub.GET, URL, status=200, body="." * 180 + token, content_type="text/plain")
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(dict(PARAMS, auth_token=token)).call("GET", PATH)
+    assert excinfo.value.msg == "GET /v1.0/p1/x failed: HTTP 200 with a body that is not JSON (text/plain): '%s%s'" % (
+        "." * 180, REDACTED)
+
+
+def _echo_the_request(page):
+    """A gateway's error page that echoes the request body as text, or the password it holds in HTML."""
+    def answer(handler, number):
+        body = handler.server.loopback.requests[number - 1].body.decode("utf-8")
+        password = json.loads(body)["auth"]["identity"]["password"]["user"]["password"]
+        text = "400 Bad Request: %s" % body if page == "text" else (
+            "<html><body><p>Bad password &quot;%s&quot;</p></body></html>" % html.escape(password).encode(
+                "ascii", "xmlcharrefreplace").decode("ascii"))
+        data = text.encode("utf-8")
+        handler.send_response(400)
+        handler.send_header("Content-Type", "text/%s" % ("plain" if page == "text" else "html"))
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    return answer
+
+
+@pytest.mark.parametrize("page", ["text", "html"])
+def test_a_gateway_echoing_the_login_body_never_shows_the_password(page):
+    """The login body escapes a quote and a non-ASCII character (\\" and \\u00f6), and the repr of the message
+    once escaped them again (\\\\" and \\\\u00f6); HTML writes them &quot; and &#246;. The cut showed a
+    password's first part."""
+    password = u'Zq8"p\u00e4ss/w\u00f6rd' + "-" * 150 + "Kw7m"
+    with loopback(_echo_the_request(page)) as gateway:
+        params = dict(PASSWORD_PARAMS, password=password, iam_endpoint=gateway.url, max_retries=0)
+        with pytest.raises(LoginError) as excinfo:
+            DliClient(params).call("GET", PATH)
+    sent = gateway.requests[0].body.decode("utf-8")
+    assert json.dumps(password) in sent  # escaped in the body, as the gateway echoed it
+    error = excinfo.value
+    assert error.msg.startswith("IAM login of user u at %s failed: POST /v3/auth/tokens failed: HTTP 400: '" % gateway.url)
+    assert REDACTED in error.msg
+    assert echoed_secrets.leaks(error.msg + repr(error.__dict__), ("Zq8", "Kw7m")) == []
+
+
+PROXY_URL = "http://pr%40xy-user:Pw9%22x%2F%C3%B6@127.0.0.1:9"
+
+
+@pytest.mark.parametrize("failure, error", [(transport.NotSent, DliApiError), (transport.Lost, DliApiError),
+                                            (transport.RequestError, ConfigError)])
+def test_a_proxy_error_message_with_the_proxy_url_shows_none_of_its_credentials(monkeypatch, mocked, failure, error):
+    """As requests and urllib3 word a proxy's failure: with the proxy URL, user information included."""
+    monkeypatch.setenv("https_proxy", PROXY_URL)
+    basic = base64.b64encode(u"pr@xy-user:Pw9\"x/\u00f6".encode("utf-8")).decode("ascii")
+    mocked.add(http_stub.GET, URL, body=failure(
+        "ProxyError: Unable to connect to proxy %s (user pr@xy-user, password %s, Proxy-Authorization: Basic %s)" % (
+            PROXY_URL, u'Pw9"x/\u00f6', basic)))
+    with pytest.raises(error) as excinfo:
+        DliClient(dict(PARAMS, max_retries=0)).call("GET", PATH)
+    msg = str(excinfo.value)
+    assert "Unable to connect to proxy http://%s:%s@127.0.0.1:9" % (REDACTED, REDACTED) in msg
+    for part in ("pr%40xy", "pr@xy", "Pw9", basic[:8]):
+        assert part not in msg + repr(excinfo.value.__dict__)
+
+
+def test_a_plain_proxy_echoing_its_proxy_authorization_shows_none_of_it(monkeypatch):
+    """A real proxy on 127.0.0.1 answers a plain http request with an error page echoing the request's headers."""
+    def answer(handler, number):
+        echo = "Proxy-Authorization: %s\nrefused for %s\n" % (handler.headers["Proxy-Authorization"], handler.path)
+        echo = echo.encode("utf-8")
+        handler.send_response(407)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(echo)))
+        handler.end_headers()
+        handler.wfile.write(echo)
+
+    with loopback(answer) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", "http://proxy-user:Pw9-proxy-pass@127.0.0.1:%s" % proxy.server.server_address[1])
+        with pytest.raises(DliApiError) as excinfo:
+            DliClient(dict(PARAMS, endpoint="http://dli.example.com", max_retries=0)).call("GET", PATH)
+    basic = base64.b64encode(b"proxy-user:Pw9-proxy-pass").decode("ascii")
+    assert proxy.requests[0].headers["Proxy-Authorization"] == "Basic " + basic
+    msg = excinfo.value.msg
+    assert msg.startswith("GET /v1.0/p1/x failed: HTTP 407: ") and "Proxy-Authorization: Basic %s" % REDACTED in msg
+    assert basic not in msg and "Pw9" not in msg and "proxy-user" not in msg
 
 
 # -- 2. the TLS options always hold, whatever CA bundle the environment names ----------------------

@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import functools
 import hashlib
 import json
 from datetime import datetime, timezone
@@ -16,10 +18,12 @@ except ImportError:  # pragma: no cover
     from urllib import quote, quote_plus  # type: ignore
 
 import pytest
+import echoed_secrets
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     ENVIRONMENT_VARIABLES,
     REDACTED,
+    SECRET_ENCODINGS,
     AkSkAuth,
     CredentialsError,
     PasswordCredentials,
@@ -27,6 +31,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     TokenAuth,
     clean_header_options,
     credentials_from_params,
+    proxy_secrets,
     secret_forms,
     sign_request,
 )
@@ -248,3 +253,70 @@ def test_redactor_never_leaves_half_of_a_longer_form():
     # "ab" is a form of the first secret, and inside the second: the longer is replaced whole.
     redact = Redactor(["ab", "xxabyy"])
     assert redact("xxabyy ab") == "%s %s" % (REDACTED, REDACTED)
+
+
+# -- every form SECURITY.md lists, form by form -------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _redactor(secrets, environment):
+    return Redactor(list(secrets) + proxy_secrets(dict(environment)))
+
+
+@pytest.mark.parametrize("form", echoed_secrets.listed_forms())
+def test_every_form_security_md_lists_is_redacted(form):
+    for secrets, environment, text, markers in echoed_secrets.cases(form):
+        assert echoed_secrets.leaks(text, markers) == list(markers)  # the echo holds the secret, readable
+        redacted = _redactor(secrets, tuple(sorted(environment.items())))(text)
+        assert REDACTED in redacted
+        assert echoed_secrets.leaks(redacted, markers) == [], (form, text, redacted)
+
+
+def test_security_md_lists_the_escapings_the_redactor_knows_and_no_more():
+    listed = echoed_secrets.listed_forms()
+    assert len(listed) == len(set(listed))
+    assert set(name for name, dummy in SECRET_ENCODINGS) <= set(listed)
+    assert set(listed) == set(echoed_secrets.ENCODINGS) | {"two layers", "Proxy-Authorization"}
+
+
+def test_a_secret_given_with_surrounding_whitespace_is_redacted_as_given_and_stripped():
+    redact = Redactor([" \tZq8-secret-value\n"])
+    assert redact("a Zq8-secret-value b") == "a %s b" % REDACTED
+    assert redact("a \tZq8-secret-value\n b") == "a%s b" % REDACTED  # the whole value as given
+
+
+def test_a_json_login_body_echoed_in_a_repr_loses_the_password_escaped_twice():
+    # The password is escaped once in the login body (\" and \u00f6), once more by repr (\\" and \\u00f6).
+    password = u'Zq8"p\u00e4ss\u00f6'
+    body = json.dumps({"auth": {"password": password, "name": "u"}})
+    assert "Zq8" in repr(body) and REDACTED not in repr(body)
+    assert "Zq8" not in Redactor([password])(repr(body))
+
+
+# -- proxy credentials ---------------------------------------------------------------------------
+
+def _basic(user, password):
+    return base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+
+
+@pytest.mark.parametrize("name", ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_proxy_secrets_are_the_user_and_password_raw_and_decoded_and_their_basic_form(name):
+    secrets = proxy_secrets({name: " http://pr%40xy-user:pa%3Ass%2Fw0rd@proxy.example.com:3128/ "})
+    assert set(secrets) == {"pr%40xy-user", "pr@xy-user", "pa%3Ass%2Fw0rd", "pa:ss/w0rd",
+                            _basic("pr@xy-user", "pa:ss/w0rd"), _basic("pr%40xy-user", "pa%3Ass%2Fw0rd")}
+
+
+def test_proxy_secrets_take_every_proxy_variable_and_nothing_else():
+    environ = {"HTTPS_PROXY": "http://u1:p1@a:1", "http_proxy": "u2:p2@b:2", "ALL_PROXY": "http://u3@c:3",
+               "NO_PROXY": "u4:p4@d", "OTHER": "http://u5:p5@e", "all_proxy": "http://f:3/@not-user-info",
+               "HTTP_PROXY": "http://g:4"}
+    assert set(proxy_secrets(environ)) == {"u1", "p1", _basic("u1", "p1"), "u2", "p2", _basic("u2", "p2"), "u3",
+                                           _basic("u3", "")}
+
+
+def test_proxy_secrets_of_a_url_urlsplit_refuses():
+    assert set(proxy_secrets({"HTTPS_PROXY": "http://user:pass-word@[::1"})) >= {"user", "pass-word"}
+
+
+def test_no_proxy_no_secrets():
+    assert proxy_secrets({}) == []
+    assert proxy_secrets({"HTTPS_PROXY": "http://proxy.example.com:3128", "HTTP_PROXY": ""}) == []
