@@ -349,12 +349,17 @@ class DliClient:
         if isinstance(exc, TLSSetupError):
             raise ConfigError(self.redact(
                 "TLS failed for %s: %s. Check ca_path (or REQUESTS_CA_BUNDLE), or set validate_certs to false for a "
-                "test endpoint you trust." % (url.split("/", 3)[2], exc)))
+                "test endpoint you trust." % (url.split("/", 3)[2], self._reason(exc))))
         if isinstance(exc, RequestError):
-            raise ConfigError(self.redact("The request to %s could not be made: %s" % (url.split("?")[0], exc)))
+            raise ConfigError(self.redact("The request to %s could not be made: %s" % (url.split("?")[0], self._reason(exc))))
         if isinstance(exc, (NotSent, Lost, AnswerTooLarge)):
             raise exc
         raise Lost(describe_error(exc))  # an error of this code: judged as the worst case
+
+    def _reason(self, exc):
+        """What a transport error says, redacted, then cut short: a secret the cut would split is gone first."""
+        text = self.redact(str(exc))
+        return text if len(text) <= 300 else text[:297] + "..."
 
     def _send(self, method, base, path, body=None, headers=None, login=False):
         """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned."""
@@ -374,18 +379,18 @@ class DliClient:
             try:
                 response = self._exchange_once(method, url, data, request_headers)
             except NotSent as exc:
-                failure = "could not reach %s (%s)" % (base, exc)
+                failure = "could not reach %s (%s)" % (base, self._reason(exc))
                 delay = self.retry.backoff(attempt)
                 if isinstance(exc, Unreachable):
                     failure_retries = min(failure_retries, RetryPolicy.UNREACHABLE_RETRIES)
             except AnswerTooLarge as exc:
                 if method != "GET" and not login:
                     raise AnswerLostError(self.redact("%s %s was sent, but its answer could not be read (%s): it may "
-                                                      "have taken effect." % (method, path, exc)), method=method, path=path)
-                raise DliApiError(self.redact("%s %s failed: the server answered %s." % (method, path, exc)),
+                                                      "have taken effect." % (method, path, self._reason(exc))), method=method, path=path)
+                raise DliApiError(self.redact("%s %s failed: the server answered %s." % (method, path, self._reason(exc))),
                                   method=method, path=path)
             except Lost as exc:
-                failure = "the answer was lost (%s)" % exc
+                failure = "the answer was lost (%s)" % self._reason(exc)
                 if method != "GET" and not login:  # a login changes nothing: it may be sent again
                     raise AnswerLostError(self.redact("%s %s was sent, but %s: it may have taken effect." % (
                         method, path, failure)), method=method, path=path)

@@ -348,10 +348,8 @@ def root_cause(exc):
 
 
 def describe_error(exc):
-    """An exception as ``Type: text``, short."""
-    text = str(exc) or repr(exc)
-    text = text if len(text) <= 300 else text[:297] + "..."
-    return "%s: %s" % (type(exc).__name__, text)
+    """An exception as ``Type: text``, whole: api.py redacts it before it cuts it short."""
+    return "%s: %s" % (type(exc).__name__, str(exc) or repr(exc))
 
 
 __all__ = ["AnswerTooLarge", "ExchangeGuard", "HAS_REQUESTS", "Headers", "Lost", "MAX_ANSWER_BYTES", "NotSent",

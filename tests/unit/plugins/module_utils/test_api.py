@@ -1204,3 +1204,15 @@ def test_an_answer_too_large_to_a_write_may_have_taken_effect(mocked, clock):
 def test_the_pool_is_sized_for_the_threads_that_share_it(clock):
     assert DliClient(PARAMS, pool_size=40).transport.pool_size == 40
     assert DliClient(PARAMS).transport.pool_size == transport.DEFAULT_POOL_SIZE
+
+
+def test_a_long_transport_error_is_redacted_before_it_is_cut(mocked, clock):
+    secret = PARAMS["secret_key"] if "secret_key" in PARAMS else None
+    client = _client(clock, max_retries=0)
+    secret = secret or "Transport-Secret-0123456789"
+    client.redact.add(secret)
+    reason = "ProxyError: " + "x" * 280 + secret  # the secret straddles the 300-character cut
+    mocked.add("GET", URL, body=transport.NotSent(reason))
+    with pytest.raises(DliApiError) as excinfo:
+        client.call("GET", PATH)
+    assert secret[:6] not in excinfo.value.msg and "********" in excinfo.value.msg
