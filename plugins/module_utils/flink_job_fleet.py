@@ -225,3 +225,10 @@ def summary(checked, results):
         if result.get("restarted"):
             groups["restarted"].append(label)
     return groups
+
+
+def refused_summary(jobs):
+    """The summary of a run refused before any job was tried (a bad job, a connection that cannot be made):
+    every job failed, none was touched."""
+    return dict(changed=[], ok=[], restarted=[],
+                failed=[(job.get("name") or job.get("job_id")) if isinstance(job, dict) else None for job in jobs])
