@@ -1,4 +1,5 @@
 # hwcloud.dli: make demo | make test | make units | make integration | make gates | make install | make docs | make soak | make bench
+# (CONTRIBUTING.md: how to add an API field, run one test, cut a release)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
@@ -67,7 +68,7 @@ export NO_COLOR := 1
 export PATH := $(BIN):$(PATH)
 
 GATES := ansible-test-integration runner sanity lint changelog docs ee ci-matrix demo soak
-.PHONY: all test matrix gates venv units install integration $(GATES) bench bench-profile clean \
+.PHONY: all test matrix gates venv units install integration $(GATES) bench bench-profile release-notes clean \
   $(foreach line,$(ANSIBLE_CORE_VERSIONS),venv-$(line) units-$(line) install-$(line) integration-$(line) matrix-$(line))
 
 all: test
@@ -99,6 +100,9 @@ $(HOME_DIR)/.ready:
 	done
 	touch $@
 
+# What the unit tests run: pytest's arguments, for one file, one test or -k (make units UNIT_TESTS=...).
+UNIT_TESTS ?= tests/unit
+
 $(SRC_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
@@ -117,7 +121,7 @@ venv-$(1): $(call venv_of,$(1))/.installed-ansible-core-$(1)
 units-$(1): venv-$(1) $(SRC_LINK)
 	@echo "=== unit tests, ansible-core $$$$($(call venv_of,$(1))/bin/python -c 'import ansible; print(ansible.__version__)')"
 	cd $(SRC_LINK) && \
-	  PYTHONPATH=$(SRC_COLLECTIONS) $(call venv_of,$(1))/bin/python -m pytest -q -p no:cacheprovider tests/unit
+	  PYTHONPATH=$(SRC_COLLECTIONS) $(call venv_of,$(1))/bin/python -m pytest -q -p no:cacheprovider $(UNIT_TESTS)
 
 install-$(1): venv-$(1)
 	rm -rf $(call dist_of,$(1)) $(call installed_of,$(1))
@@ -159,6 +163,11 @@ lint: venv
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
+
+# Not a gate: a release's notes. The fragments of changelogs/fragments/ become the section of galaxy.yml's
+# version in changelogs/changelog.yaml and CHANGELOG.md, and are removed (CONTRIBUTING.md: cutting a release).
+release-notes: venv
+	$(BIN)/antsibull-changelog release
 
 # The release lines of the Makefile, .github/workflows/ci.yml and meta/runtime.yml agree.
 ci-matrix: venv

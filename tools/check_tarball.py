@@ -31,11 +31,13 @@ REQUIRED = (
     "changelogs/changelog.yaml",
 )
 # What must not: test output, virtual environments, caches, build leftovers, older tarballs, and the
-# developer's tools, the benchmarks, their tests and the CI set-up (tools/, benchmarks/, tests/unit/tools/,
-# tests/unit/benchmarks/, .ci/, .github/, Makefile: galaxy.yml's build_ignore leaves them out).
+# developer's tools, the benchmarks, their tests, the CI set-up and the contributors' guide (tools/, benchmarks/,
+# tests/unit/tools/, tests/unit/benchmarks/, .ci/, .github/, Makefile, CONTRIBUTING.md and its test: galaxy.yml's
+# build_ignore leaves them out).
 FORBIDDEN = re.compile(
     r"(^|/)(tests/output|\.venv|\.tmp|\.ansible|\.git|__pycache__|\.pytest_cache|\.mypy_cache)(/|$)"
     r"|^(tools|benchmarks|tests/unit/tools|tests/unit/benchmarks|\.ci|\.github)/|\.pyc$|\.tar\.gz$|(^|/)Makefile$"
+    r"|^(CONTRIBUTING\.md|tests/unit/test_contributing\.py)$"
 )
 
 

@@ -9,7 +9,8 @@
 its option type, where it is read in the job detail answer, whether a running job takes it
 in place, and its limits. From it come the argument spec, the checks made before any
 request, the reading of the GET answer, the comparison and the request body.
-Adding an API field is one line in ``FIELDS`` (and its DOCUMENTATION entry).
+Adding an API field is one line in ``FIELDS``, its docs and the emulator's tables (CONTRIBUTING.md
+names every place, and the tests that hold them to this table).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -19,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError, is_true
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, list_jobs
@@ -51,7 +52,7 @@ def checked_jobs(jobs):
                 job_label(index, job), type(job).__name__))
             continue
         result = validator.validate(job)
-        messages, options = list(result.error_messages), None
+        messages, options = [validation_message(error, result) for error in result.errors], None
         if not messages:
             try:
                 options = checked_job_options(result.validated_parameters)
@@ -63,6 +64,14 @@ def checked_jobs(jobs):
     if problems:
         raise ValueError(" ".join(problems))
     return checked
+
+
+def validation_message(error, result):
+    """The argument spec's message for one job; an unknown key says so, as AnsibleModule's own message does
+    (the validator alone gives only "foo. Supported parameters include: ...")."""
+    if isinstance(error, UnsupportedError):
+        return "unsupported parameter%s: %s" % ("s" if len(result.unsupported_parameters) > 1 else "", error.msg)
+    return error.msg
 
 
 class BatchingClient:
@@ -216,3 +225,10 @@ def summary(checked, results):
         if result.get("restarted"):
             groups["restarted"].append(label)
     return groups
+
+
+def refused_summary(jobs):
+    """The summary of a run refused before any job was tried (a bad job, a connection that cannot be made):
+    every job failed, none was touched."""
+    return dict(changed=[], ok=[], restarted=[],
+                failed=[(job.get("name") or job.get("job_id")) if isinstance(job, dict) else None for job in jobs])

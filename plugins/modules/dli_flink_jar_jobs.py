@@ -95,8 +95,11 @@ results:
   type: list
   elements: dict
 summary:
-  description: The names (or ids) of the jobs by outcome. A restarted job is also in V(changed).
-  returned: when the jobs were checked
+  description:
+    - The names (or ids) of the jobs by outcome. A restarted job is also in V(changed).
+    - When the task is refused before any job is tried (a bad job, a connection that cannot be made, a list of the
+      jobs that fails), every job is in V(failed), by its name, else its id, else V(null).
+  returned: always
   type: dict
   contains:
     changed:
@@ -140,6 +143,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import
     DEFAULT_CONCURRENCY,
     checked_jobs,
     converge_jobs,
+    refused_summary,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
@@ -174,7 +178,7 @@ def main():
         failure = exc.result()
     if failure:
         failure["msg"] = redact(failure["msg"])
-        module.fail_json(changed=False, **failure)
+        module.fail_json(changed=False, summary=refused_summary(params["jobs"]), **failure)
 
     for job_notes in notes:
         for note in job_notes:

@@ -75,30 +75,30 @@ def test_every_option_is_documented():
             assert each.get("description"), name
 
 
-def test_the_per_task_mode_passes_every_job_option_as_the_job_sets_it():
-    task = load("tasks", "per_task.yml")[0]
-    args = task["hwcloud.dli.dli_flink_jar_job"]
-    assert sorted(args) == sorted(job_options_spec())
-    for name, value in args.items():
-        assert value == "{{ flink_jar_jobs_job.%s | default(omit) }}" % name
-    assert task["loop"] == "{{ flink_jar_jobs }}"
-    assert task["loop_control"]["loop_var"] == "flink_jar_jobs_job"
-    assert task["register"] == "flink_jar_jobs_result"
-
-
-def test_the_one_task_mode_passes_the_jobs_and_the_concurrency_only():
-    task = load("tasks", "one_task.yml")[0]
+def test_the_role_is_one_task_of_the_list_module_and_its_summary_is_the_modules():
+    block = load("tasks", "main.yml")
+    assert len(block) == 1 and sorted(block[0]) == ["always", "block", "module_defaults", "name"]
+    [task] = block[0]["block"]
     assert task["hwcloud.dli.dli_flink_jar_jobs"] == {
         "jobs": "{{ flink_jar_jobs }}", "concurrency": "{{ flink_jar_jobs_concurrency }}"}
     assert task["register"] == "flink_jar_jobs_result"
+    # Reported also when the task failed (always), and taken as the module returns it, not rebuilt.
+    set_summary, show = block[0]["always"]
+    assert set_summary["ansible.builtin.set_fact"] == {
+        "flink_jar_jobs_summary": "{{ flink_jar_jobs_result.summary | default(none) }}"}
+    assert "vars" not in set_summary
+    assert show["ansible.builtin.debug"] == {"var": "flink_jar_jobs_summary"}
+    assert sorted(os.listdir(os.path.join(ROLE, "tasks"))) == ["main.yml"]
 
 
-def test_the_connection_reaches_both_modules_as_their_module_defaults():
+def test_the_per_task_mode_is_gone_from_every_input():
+    assert "flink_jar_jobs_per_task" not in options()
+    assert "flink_jar_jobs_per_task" not in load("defaults", "main.yml")
+
+
+def test_the_connection_reaches_the_module_as_its_module_defaults():
     # Module arguments set to omit would drop the play's module_defaults for those keys: the
-    # connection is given as each module's own defaults, which ansible-core lays over the group's.
+    # connection is given as the module's own defaults, which ansible-core lays over the group's.
     block = load("tasks", "main.yml")[0]
-    assert block["module_defaults"] == {
-        "hwcloud.dli.dli_flink_jar_jobs": "{{ __flink_jar_jobs_connection }}",
-        "hwcloud.dli.dli_flink_jar_job": "{{ __flink_jar_jobs_connection }}",
-    }
+    assert block["module_defaults"] == {"hwcloud.dli.dli_flink_jar_jobs": "{{ __flink_jar_jobs_connection }}"}
     assert "__flink_jar_jobs_connection" in load("vars", "main.yml")

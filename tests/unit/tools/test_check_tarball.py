@@ -44,10 +44,12 @@ def test_leftovers_and_missing_files_are_named(tmp_path):
 def test_developer_tools_and_ci_files_are_not_packed(tmp_path):
     names = list(check_tarball.REQUIRED) + ["tools/run_sanity.py", ".ci/run", ".github/workflows/ci.yml",
                                             "tests/unit/tools/test_check_tarball.py", "tests/unit/plugins/test_x.py",
-                                            "benchmarks/soak.py", "tests/unit/benchmarks/test_soak.py"]
+                                            "benchmarks/soak.py", "tests/unit/benchmarks/test_soak.py", "CONTRIBUTING.md",
+                                            "tests/unit/test_contributing.py", "docs/CONTRIBUTING.md"]
     found, _count = check_tarball.problems(_tarball(tmp_path, names))
     assert found == ["should not be packed: tools/run_sanity.py", "should not be packed: .ci/run",
                      "should not be packed: .github/workflows/ci.yml",
                      "should not be packed: tests/unit/tools/test_check_tarball.py",
                      "should not be packed: benchmarks/soak.py",
-                     "should not be packed: tests/unit/benchmarks/test_soak.py"]
+                     "should not be packed: tests/unit/benchmarks/test_soak.py",
+                     "should not be packed: CONTRIBUTING.md", "should not be packed: tests/unit/test_contributing.py"]

@@ -6,13 +6,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib
 import json
 import os
 import re
 
 import pytest
+import yaml
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_fields as f
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
+from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
 
 SEED_FIELDS = [
     "name", "desc", "queue_name", "cu_number", "manager_cu_number", "parallel_number", "log_enabled",
@@ -314,3 +319,39 @@ def test_tags_are_strings_and_a_nested_value_is_refused():
     assert f.tags_from_params(None) is None
     with pytest.raises(ValueError, match="tags must map keys to single values; 'team' holds list"):
         f.tags_from_params({"team": ["a"]})
+
+
+# -- the other places an API field is written down agree with the table (see CONTRIBUTING.md) ------------------
+
+def _module_docs(module_name, section):
+    module = importlib.import_module("ansible_collections.hwcloud.dli.plugins.modules." + module_name)
+    return yaml.safe_load(getattr(module, section))
+
+
+def _documented_spec(options):
+    """An argument spec from DOCUMENTATION options: what AnsibleModule checks, without the prose."""
+    spec = {}
+    for name, doc in options.items():
+        entry = dict((key, doc[key]) for key in ("type", "elements", "choices", "default") if key in doc)
+        entry.setdefault("type", "str")
+        if "suboptions" in doc:
+            entry["options"] = _documented_spec(doc["suboptions"])
+        spec[name] = entry
+    return spec
+
+
+def test_dli_flink_jar_job_documents_each_field_and_job_option_as_its_argument_spec_has_it():
+    documented = _documented_spec(_module_docs("dli_flink_jar_job", "DOCUMENTATION")["options"])
+    assert documented == job_options_spec()  # the connection options are the doc fragment's
+    for field in f.FIELDS:
+        assert documented[field.name] == field.argument_spec(), field.name
+
+
+@pytest.mark.parametrize("module_name, path", [("dli_flink_jar_job", ("job", "sample")),
+                                               ("dli_flink_jar_job_info", ("jobs", "sample", 0))])
+def test_the_returned_job_samples_hold_every_field_and_nothing_else(module_name, path):
+    sample = _module_docs(module_name, "RETURN")
+    for key in path:
+        sample = sample[key]
+    shape = job_shape(build_detail())
+    assert sorted(sample) == sorted(shape) == sorted([field.name for field in f.FIELDS] + list(READ_ONLY_KEYS))

@@ -65,6 +65,21 @@ def test_every_job_is_checked_first_with_its_index_and_name():
     assert "jobs[0]" not in message
 
 
+def test_an_unknown_key_is_an_unsupported_parameter_of_that_job():
+    """As AnsibleModule says it of the module's own options, with the job's index instead of the module's name."""
+    with pytest.raises(ValueError) as excinfo:
+        checked_jobs([{"name": "a"}, {"job_id": 2}, {"name": "c", "paralel_number": 2},
+                      {"job_id": 4, "foo": 1, "bar": 2}, {"name": "e", "resource_config": {"max_slots": 2}}])
+    problems = str(excinfo.value).split("jobs[")
+    assert problems[0] == "" and [problem.split("]")[0] for problem in problems[1:]] == ["2", "3", "4"]
+    assert problems[1].startswith("2] (c): unsupported parameter: paralel_number. Supported parameters include: ")
+    supported = problems[1].split("Supported parameters include: ")[1].rstrip(". ").split(", ")
+    assert "parallel_number" in supported and "allow_restart" in supported and "paralel_number" not in supported
+    assert problems[2].startswith("3]: unsupported parameters: bar, foo. Supported parameters include: ")
+    assert problems[3].startswith("4] (e): unsupported parameter: resource_config.max_slots. Supported parameters "
+                                  "include: jobmanager_resource_spec, max_slot, parallel_number, taskmanager_resource_spec.")
+
+
 def test_stops_sent_together_go_out_as_one_call_and_each_caller_gets_its_element():
     answers = []
     client = RoutedClient({("POST", STOP): lambda body: [
