@@ -42,9 +42,9 @@ def collections_path_line(collections_path, cwd):
     """The export of ANSIBLE_COLLECTIONS_PATH that points another shell at what `make install` installed:
     "$PWD/..." when it is under ``cwd`` (the checkout, where make ran), else the path itself."""
     relative = os.path.relpath(collections_path, cwd)
-    if relative != os.curdir and not relative.startswith(os.pardir + os.sep) and relative != os.pardir:
-        return 'export ANSIBLE_COLLECTIONS_PATH="$PWD/%s"' % relative
-    return export_line({"ANSIBLE_COLLECTIONS_PATH": collections_path})
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):  # not under cwd
+        return export_line({"ANSIBLE_COLLECTIONS_PATH": collections_path})
+    return 'export ANSIBLE_COLLECTIONS_PATH="$PWD/%s"' % relative
 
 
 def main():
