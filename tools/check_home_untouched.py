@@ -10,9 +10,9 @@ it worked, and judges only what the command's own run can have written:
 - only the places those tools write to when they miss the home they are given (PLACES: ~/.ansible,
   ~/.huaweicloud, ~/.cache/pip, ~/antsibull.log, ...); a shell's history, an editor's files or another
   program's caches are not looked at;
-- only entries (files, folders, links) that are there after the command and were not there before it: a
-  file that already existed and changed since is not judged, since another process refreshing its cache
-  (ansible-galaxy's, pip's) looks exactly the same;
+- only files (and links) that are there after the command and were not there before it: a file that
+  already existed and changed since is not judged, since another process refreshing its cache
+  (ansible-galaxy's, pip's) looks exactly the same, nor is a new empty folder;
 - of ansible's temporary folders, which carry the id of the process that made them (ansible-local-PID...,
   ansible-tmp-TIME-PID-...), not those of a process still running once the command is over: that is
   another ansible, such as a playbook run in a second terminal.
@@ -90,17 +90,21 @@ def entries(home):
 
 
 def created(home, before):
-    """The entries of home's PLACES that are not in ``before``, outermost first (a new folder stands for
-    what it holds), other running ansibles' temporary folders left out."""
+    """The entries of home's PLACES that are not in ``before``: each new file (or link), shown as the outermost
+    new folder that holds it, if any. Other running ansibles' temporary folders are left out, and so are new
+    empty folders (another program's ``mkdir -p ~/.ansible/tmp`` writes nothing)."""
+    new = entries(home) - before
     found = []
-    for relative in sorted(entries(home) - before):
-        parts = relative.split(os.sep)
-        if any(another_ansibles(part) for part in parts):
-            continue
-        if any(os.sep.join(parts[:end]) + os.sep in found for end in range(1, len(parts))):
-            continue  # inside a new folder already listed
+    for relative in sorted(new):
         path = os.path.join(home, relative)
-        found.append(relative + (os.sep if os.path.isdir(path) and not os.path.islink(path) else ""))
+        parts = relative.split(os.sep)
+        if (os.path.isdir(path) and not os.path.islink(path)) or any(another_ansibles(part) for part in parts):
+            continue
+        outermost = next((os.sep.join(parts[:end]) for end in range(1, len(parts))
+                          if os.sep.join(parts[:end]) in new), None)
+        shown = outermost + os.sep if outermost else relative
+        if shown not in found:
+            found.append(shown)
     return [os.path.join(home, relative) for relative in found]
 
 

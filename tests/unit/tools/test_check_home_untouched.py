@@ -60,6 +60,20 @@ def test_only_new_entries_count_a_file_that_was_there_and_changed_does_not(tmp_p
     assert (code, found) == (0, [])
 
 
+def test_a_new_empty_folder_is_not_judged_a_new_file_shows_as_its_outermost_new_folder(tmp_path):
+    """Another ansible's `mkdir -p ~/.ansible/tmp` is no write of this run; a file in a new folder is."""
+    home = str(tmp_path / "home")
+    os.makedirs(home)
+    code, found, _watched = _run(tmp_path, home, "import os; os.makedirs(%r)" % os.path.join(home, ".ansible", "tmp"))
+    assert (code, found) == (0, [])
+    code, found, _watched = _run(tmp_path, home, "open(%r, 'w').write('x')" % os.path.join(home, ".ansible", "tmp", "x"))
+    assert (code, found) == (0, [os.path.join(home, ".ansible", "tmp", "x")])
+    write = "import os; os.makedirs(%r); open(%r, 'w').write('x')" % (
+        os.path.join(home, ".huaweicloud", "a"), os.path.join(home, ".huaweicloud", "a", "x"))
+    code, found, _watched = _run(tmp_path, home, write)
+    assert (code, found) == (0, [os.path.join(home, ".huaweicloud") + os.sep])
+
+
 def test_places_no_tool_of_make_writes_to_are_not_judged(tmp_path):
     home = _home(tmp_path)
     code, found, _watched = _run(tmp_path, home, "\n".join([
