@@ -904,6 +904,9 @@ def test_a_call_hung_up_on_is_in_the_request_log_before_the_connection_closes(ur
     requests.put(url + "/_emulator/chaos", json={"drop": 1}).raise_for_status()
     with pytest.raises(requests.exceptions.ConnectionError):
         call(url, "GET", job_path(1001))
+    deadline = time.time() + 5  # each note is taken on the server's thread once the connection is closed
+    while len(closed) < 3 and time.time() < deadline:
+        time.sleep(0.01)
     assert closed == [("PUT", 200, True), ("GET", 0, True), ("GET", 0, True)]
     assert [(entry["method"], entry["status"]) for entry in requests.get(url + "/_emulator/requests").json()] == [
         ("PUT", 200), ("GET", 0), ("GET", 0)]
