@@ -14,14 +14,16 @@ import pytest
 import requests
 
 pytest.importorskip("huaweicloudsdkcore")
-from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
-from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
-from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
-
+# The emulator first: it imports the SDK with a home of its own (the SDK writes $HOME/.huaweicloud as it loads),
+# so that the imports below find it loaded and this test leaves the home alone however it is run.
 PATH = os.path.join(os.path.dirname(__file__), "..", "..", "emulator", "dli_emulator.py")
 spec = importlib.util.spec_from_file_location("dli_emulator", PATH)
 emu = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(emu)
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402  pylint: disable=wrong-import-position
+from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402  pylint: disable=wrong-import-position
+from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(scope="module")
