@@ -16,8 +16,9 @@ NEWEST := $(lastword $(ANSIBLE_CORE_VERSIONS))
 # Every target keeps its writes inside the checkout, in .venv/ and .tmp/. The tools run with
 # .tmp/home as their home: ansible (ANSIBLE_HOME: local temp, galaxy cache), ansible-test (its
 # pip bootstrap and sanity virtual environments), ansible-lint (its copy of the collection, which
-# in ~/.ansible/collections would shadow what a user installs), antsibull (antsibull.log), pip,
-# the Huawei Cloud SDK (.huaweicloud/). `make test` checks that the real home was left alone.
+# in ~/.ansible/collections would shadow what a user installs), antsibull (antsibull.log), pip.
+# The emulator gives the Huawei Cloud SDK a home of its own (.tmp/emulator-sdk-home). `make test`
+# checks that the real home was left alone.
 # The real home and the interpreter are read once, before HOME changes (sub-makes inherit them).
 ifndef HWDLI_REAL_HOME
 HWDLI_REAL_HOME := $(HOME)
@@ -35,6 +36,9 @@ export XDG_DATA_HOME := $(HOME_DIR)/.local/share
 export XDG_STATE_HOME := $(HOME_DIR)/.local/state
 export ANSIBLE_HOME := $(HOME_DIR)/.ansible
 export ANSIBLE_LOCAL_TEMP := $(HOME_DIR)/.ansible/tmp
+# The module temp folders too: with a local connection ansible expands remote_tmp's ~ through the
+# account's entry (~root), not HOME, so without this they go to the real home's .ansible/tmp.
+export ANSIBLE_REMOTE_TMP := $(HOME_DIR)/.ansible/tmp
 export PIP_CACHE_DIR := $(TMP)/pip-cache
 # No __pycache__ beside the sources (PYTHONPYCACHEPREFIX would also hide the venvs' own bytecode).
 export PYTHONDONTWRITEBYTECODE := 1
@@ -131,7 +135,7 @@ install-$(1): venv-$(1)
 	  $(call dist_of,$(1))/hwcloud-dli-$(VERSION).tar.gz
 
 integration-$(1): install-$(1)
-	@echo "=== integration playbooks, $$$$($(call venv_of,$(1))/bin/ansible-playbook --version | head -1)"
+	@echo "=== integration playbooks, $$$$($(call venv_of,$(1))/bin/ansible-playbook --version | sed -n 1p)"
 	PATH=$(call venv_of,$(1))/bin:$$$$PATH ANSIBLE_COLLECTIONS_PATH=$(call installed_of,$(1)) \
 	  $(call venv_of,$(1))/bin/python tests/integration/run.py
 

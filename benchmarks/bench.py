@@ -294,6 +294,16 @@ def environment_info():
         "python": platform.python_version(), "cores": os.cpu_count()}
 
 
+def recorded_options(args):
+    """The options as the report records them: the paths relative to the checkout, so that a committed report
+    names no folder of the machine it ran on."""
+    options = dict((k, v) for k, v in vars(args).items() if k != "render")
+    for name in ("output", "workdir"):
+        if options.get(name):
+            options[name] = os.path.relpath(os.path.abspath(options[name]), common.ROOT)
+    return options
+
+
 def write_report(args, rows, environment, problems):
     """OUTPUT.json (every run, the summary, the targets) and OUTPUT.md; returns the markdown."""
     cells = summarize(rows, args.sizes, args.restart_jobs)
@@ -301,7 +311,7 @@ def write_report(args, rows, environment, problems):
     report = markdown(args, cells, lines, rows, environment, problems)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output + ".json", "w") as handle:
-        json.dump({"environment": environment, "options": dict((k, v) for k, v in vars(args).items() if k != "render"),
+        json.dump({"environment": environment, "options": recorded_options(args),
                    "rows": rows, "cells": list(cells.values()),
                    "targets": [{"target": t, "met": m} for t, m in lines], "problems": problems},
                   handle, indent=1, sort_keys=True)

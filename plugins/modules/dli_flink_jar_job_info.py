@@ -105,11 +105,17 @@ EXAMPLES = r"""
 
 # A job read here carries every option of hwcloud.dli.dli_flink_jar_job, plus its status and
 # update_time, which that module accepts and ignores: given back unchanged, it changes nothing.
-# Combine it with other values (| combine({'parallel_number': 2})) to change only those.
-- name: Give the job back to hwcloud.dli.dli_flink_jar_job as its arguments
-  hwcloud.dli.dli_flink_jar_job:
-  args: "{{ found.jobs[0] }}"
-  when: found.jobs | length > 0
+# hwcloud.dli.dli_flink_jar_jobs takes such jobs as its jobs option, as they are (no templated
+# task arguments); map('combine', {'parallel_number': 2}) changes only that value of each.
+- name: Give the jobs read back to hwcloud.dli.dli_flink_jar_jobs, unchanged
+  hwcloud.dli.dli_flink_jar_jobs:
+    jobs: "{{ found.jobs }}"
+  register: same
+
+- name: Nothing changed
+  ansible.builtin.assert:
+    that:
+      - same is not changed
 """
 
 RETURN = r"""

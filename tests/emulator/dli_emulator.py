@@ -32,9 +32,23 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
-from huaweicloudsdkcore.sdk_request import SdkRequest
-from huaweicloudsdkcore.signer.signer import Signer
+# The official SDK, imported for its Signer, writes an application id to $HOME/.huaweicloud/ as it loads (for
+# its User-Agent). The emulator keeps its state in memory and must leave the user's home alone, so the SDK is
+# imported with a home of its own: DLI_EMULATOR_SDK_HOME, else .tmp/emulator-sdk-home in the checkout.
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SDK_HOME = os.environ.get("DLI_EMULATOR_SDK_HOME") or os.path.join(CHECKOUT, ".tmp", "emulator-sdk-home")
+_USER_HOMES = dict((name, os.environ.get(name)) for name in ("HOME", "USERPROFILE"))
+os.environ.update(HOME=SDK_HOME, USERPROFILE=SDK_HOME)
+try:
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402  pylint: disable=wrong-import-position
+    from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402  pylint: disable=wrong-import-position
+    from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402  pylint: disable=wrong-import-position
+finally:
+    for _name, _value in _USER_HOMES.items():
+        if _value is None:
+            os.environ.pop(_name, None)
+        else:
+            os.environ[_name] = _value
 
 PROJECT_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 ACCESS_KEY = "EMULATORACCESSKEY001"
@@ -439,6 +453,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.lose_answer:  # the request took effect, but its answer never reaches the client
             self._hang_up()
             return
+        self._log()  # before the answer: a client that reads the log right after its call finds the call there
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -462,6 +477,7 @@ class Handler(BaseHTTPRequestHandler):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
         self.state.last_request = time.time()
         self.lose_answer, self.trickle, self.chaos, self.fault = False, 0, None, None
+        self.logged = self.route_is_control = False
         parts = urlsplit(self.path)
         self.route, self.query = parts.path, parts.query
         length = int(self.headers.get("Content-Length") or 0)
@@ -470,7 +486,7 @@ class Handler(BaseHTTPRequestHandler):
             self.body = json.loads(self.raw_body) if self.raw_body else None
         except ValueError:
             self.body = self.raw_body.decode("utf-8", "replace")
-        control = self.route.startswith("/_emulator/")
+        control = self.route_is_control = self.route.startswith("/_emulator/")
         try:
             if control:
                 self._control()
@@ -485,10 +501,14 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(500, {"error_code": "DLI.0999", "error_msg": "Internal error: %s: %s" % (
                 type(exc).__name__, exc)})
         finally:
-            if not control:  # the request log records DLI and IAM calls, not its own control calls
-                self._log()
+            self._log()  # a call that got no answer (a fault's drop), once handled
 
     def _log(self):
+        """Record this call in the request log and the counts, once, before it is answered or hung up on.
+        The log records DLI and IAM calls, not its own control calls."""
+        if self.logged or self.route_is_control:
+            return
+        self.logged = True
         kind = request_kind(self.command, self.route)
         with self.state.lock:
             self.state.log.append({
@@ -500,6 +520,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _hang_up(self):
         """Close the connection without an answer (the client sees it closed, or reset)."""
+        self._log()
         self.close_connection = True
         try:
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -534,6 +555,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault.get("delay"):
             time.sleep(fault["delay"])
         if fault.get("drop"):
+            self._log()
             self.close_connection = True
             self.connection.close()
             return True

@@ -5,6 +5,8 @@
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -12,14 +14,16 @@ import pytest
 import requests
 
 pytest.importorskip("huaweicloudsdkcore")
-from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
-from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
-from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
-
+# The emulator first: it imports the SDK with a home of its own (the SDK writes $HOME/.huaweicloud as it loads),
+# so that the imports below find it loaded and this test leaves the home alone however it is run.
 PATH = os.path.join(os.path.dirname(__file__), "..", "..", "emulator", "dli_emulator.py")
 spec = importlib.util.spec_from_file_location("dli_emulator", PATH)
 emu = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(emu)
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402  pylint: disable=wrong-import-position
+from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402  pylint: disable=wrong-import-position
+from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(scope="module")
@@ -863,3 +867,92 @@ def test_answers_on_a_kept_alive_connection_are_not_held_back_by_nagle(url):
     for index in range(20):
         assert session.put(url + put_path(1001), headers=headers, json={"parallel_number": 2 + index % 3}).ok
     assert (time.perf_counter() - began) / 20 < 0.02  # some 1 ms each with TCP_NODELAY, some 45 ms without
+
+
+def test_a_call_is_in_the_request_log_before_its_answer_goes_out(url, monkeypatch):
+    """A client that reads the log as soon as its answer arrives must find its call there: the entry is made
+    before the status line is written (checked at that moment, so no race decides the outcome)."""
+    logged_first = []
+    send_response = emu.Handler.send_response
+
+    def checked_send_response(handler, code, message=None):
+        if not handler.route.startswith("/_emulator/"):
+            ids = [entry["request_id"] for entry in handler.state.log]
+            logged_first.append((handler.command, code, handler.request_id in ids))
+        send_response(handler, code, message)
+
+    monkeypatch.setattr(emu.Handler, "send_response", checked_send_response)
+    fault(url, method="GET", path_contains="/streaming/jobs", status=429, retry_after=1)
+    assert call(url, "GET", job_path(1001)).status_code == 429
+    assert call(url, "GET", job_path(1001)).status_code == 200
+    assert call(url, "PUT", put_path(1001), {"parallel_number": 3}).status_code == 200
+    assert call(url, "GET", job_path(999)).status_code == 400
+    assert call(url, "GET", job_path(1001), sk="wrong").status_code == 401
+    assert logged_first == [("GET", 429, True), ("GET", 200, True), ("PUT", 200, True), ("GET", 400, True),
+                            ("GET", 401, True)]
+    assert [entry["status"] for entry in requests.get(url + "/_emulator/requests").json()] == [429, 200, 200, 400, 401]
+
+
+def test_a_call_hung_up_on_is_in_the_request_log_before_the_connection_closes(url, monkeypatch):
+    closed = []
+    hang_up, take_fault = emu.Handler._hang_up, emu.Handler._fault
+
+    def note(handler):
+        closed.append((handler.command, handler.answered,
+                       handler.request_id in [entry["request_id"] for entry in handler.state.log]))
+
+    def checked_hang_up(handler):
+        hang_up(handler)
+        note(handler)
+
+    def checked_fault(handler):
+        answered = take_fault(handler)
+        if answered and handler.close_connection:  # a fault's drop closes the connection itself
+            note(handler)
+        return answered
+
+    monkeypatch.setattr(emu.Handler, "_hang_up", checked_hang_up)
+    monkeypatch.setattr(emu.Handler, "_fault", checked_fault)
+    fault(url, method="PUT", path_contains="flink-jobs", lose_answer=True)
+    fault(url, method="GET", path_contains="/streaming/jobs", drop=True)
+    for method, path, body in (("PUT", put_path(1001), {"parallel_number": 5}), ("GET", job_path(1001), None)):
+        with pytest.raises(requests.exceptions.ConnectionError):
+            call(url, method, path, body)
+    requests.put(url + "/_emulator/chaos", json={"drop": 1}).raise_for_status()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(url, "GET", job_path(1001))
+    deadline = time.time() + 5  # each note is taken on the server's thread once the connection is closed
+    while len(closed) < 3 and time.time() < deadline:
+        time.sleep(0.01)
+    assert closed == [("PUT", 200, True), ("GET", 0, True), ("GET", 0, True)]
+    assert [(entry["method"], entry["status"]) for entry in requests.get(url + "/_emulator/requests").json()] == [
+        ("PUT", 200), ("GET", 0), ("GET", 0)]
+
+
+def test_the_emulator_keeps_the_sdk_out_of_the_home(tmp_path):
+    """Started by hand, as its README says, it leaves $HOME alone: the official SDK writes its application id
+    to the home it is given (DLI_EMULATOR_SDK_HOME here), never to ~/.huaweicloud."""
+    home, sdk_home = tmp_path / "home", tmp_path / "sdk-home"
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), DLI_EMULATOR_SDK_HOME=str(sdk_home))
+    process = subprocess.Popen([sys.executable, PATH, "--port", "0"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("DLI emulator listening on "), line
+        base = line.split()[-1]
+        assert call(base, "GET", job_path(1001)).status_code == 200  # a signature checked with the SDK's Signer
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert list(home.iterdir()) == []
+    assert (sdk_home / ".huaweicloud" / "application_id").is_file()
+
+
+def test_the_sdk_home_defaults_to_the_checkouts_tmp(monkeypatch):
+    monkeypatch.delenv("DLI_EMULATOR_SDK_HOME", raising=False)
+    fresh_spec = importlib.util.spec_from_file_location("dli_emulator_default_home", PATH)
+    fresh = importlib.util.module_from_spec(fresh_spec)
+    fresh_spec.loader.exec_module(fresh)
+    checkout = os.path.realpath(os.path.join(os.path.dirname(PATH), "..", ".."))
+    assert os.path.realpath(fresh.SDK_HOME) == os.path.join(checkout, ".tmp", "emulator-sdk-home")
+    assert os.environ.get("HOME") != fresh.SDK_HOME  # the caller's HOME is given back after the import
