@@ -541,6 +541,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CredentialsError,
     DliClient,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     checked_job_options,
     job_options_spec,
@@ -564,13 +565,19 @@ def main():
         checked = checked_job_options(params)
         client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
         redact = client.redact
-        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked)
+        signals = DeferredSignals()
+        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked,
+                                        interrupted=signals)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=redact(str(exc)))
     if failure:
         module.fail_json(changed=False, **failure)
 
-    result = task_result(update, module.check_mode, module._diff, redact)
+    with signals:
+        result = task_result(update, module.check_mode, module._diff, redact)
+    if update.wrote and signals.report():
+        result["msg"] += signals.report()
+        update.notes.append(signals.report().strip())
     for note in update.notes:
         module.warn(redact(note))
     if result.pop("failed", False):
