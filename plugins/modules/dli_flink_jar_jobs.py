@@ -136,10 +136,13 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     DliApiError,
     DliClient,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
     DEFAULT_CONCURRENCY,
     checked_jobs,
     converge_jobs,
+    summary as fleet_summary,
+    unconverged_results,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
@@ -156,7 +159,7 @@ def main():
     redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
-    failure = None
+    failure, checked, signals = None, None, DeferredSignals()
     try:
         if params["concurrency"] < 1:
             raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
@@ -164,22 +167,28 @@ def main():
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget)
         redact = client.redact
-        results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
-                                                params["concurrency"])
+        with signals:
+            results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
+                                                    params["concurrency"], interrupted=signals)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=str(exc))
-    except JobError as exc:
+    except JobError as exc:  # the jobs could not be found: nothing was written
         failure = dict(exc.extra, msg=exc.msg)
     except DliApiError as exc:  # the list that finds jobs by name failed: nothing was written
         failure = exc.result()
     if failure:
         failure["msg"] = redact(failure["msg"])
+        if checked is not None:  # every job's result, each failed, so that results and summary are always there
+            failure["results"] = unconverged_results(checked, failure["msg"])
+            failure["summary"] = fleet_summary([job for job, dummy in checked], failure["results"])
         module.fail_json(changed=False, **failure)
 
     for job_notes in notes:
         for note in job_notes:
             module.warn(note)
     changed = any(result.get("changed") for result in results)
+    if changed and signals.report():
+        module.warn(signals.report().strip())
     output = dict(changed=changed, results=results, summary=summary)
     if module._diff:
         output["diff"] = [dict(result["diff"], before_header=label, after_header=label)
@@ -188,8 +197,10 @@ def main():
     if summary["failed"]:
         module.fail_json(msg="%s of %s jobs failed (%s): %s" % (
             len(summary["failed"]), len(results), counts,
-            " | ".join(result["msg"] for result in results if result.get("failed"))), **output)
-    output["msg"] = "%s jobs: %s%s." % (len(results), "would be " if module.check_mode else "", counts)
+            " | ".join(result["msg"] for result in results if result.get("failed"))) + (
+                signals.report() if changed else ""), **output)
+    output["msg"] = "%s jobs: %s%s.%s" % (len(results), "would be " if module.check_mode else "", counts,
+                                          signals.report() if changed else "")
     module.exit_json(**output)
 
 
