@@ -37,6 +37,13 @@ description:
     O(resource_config_version) are checked by the module before any request.
   - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
     read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
+  - A create is never sent twice. When its answer is lost or is an HTTP 5xx, the job is looked for by its O(name)
+    until it is listed or O(wait_timeout) runs out (a slow create is listed late); only then does the task say that
+    nothing was created.
+  - A module process sent SIGTERM, SIGINT or SIGHUP while it carries out its steps (a restart, say) carries them
+    through - each wait bounded by O(wait_timeout) - before it exits, and says so in RV(msg) and a warning. Signalled
+    before its first write, it writes nothing and fails. A restart that ends after its stop for any other reason
+    (O(wait_timeout) running out, say) says that the job is left stopped; O(state=started) brings it back.
 author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
@@ -434,7 +441,8 @@ actions:
     - Each is one of V(create), V(update <options>), V(stop), V(stop with savepoint),
       V(wait for the stop someone else started), V(start), V(start from savepoint), V(delete).
     - A stop and a start include waiting for them (see O(wait)).
-    - On failure, the steps that were completed before it.
+    - On failure, every write that took effect or may have (its answer lost), also when the job could not be
+      read back after it; a start sent to bring the job back after a failed update is listed too.
   returned: always
   type: list
   elements: str

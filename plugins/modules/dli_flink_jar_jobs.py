@@ -24,6 +24,11 @@ description:
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
     off together.
   - One job failing does not stop the others. The task fails at the end if any job failed, naming them.
+  - Whatever goes wrong with one job - a refused or lost call, a malformed answer, anything unexpected - is that
+    job's result, with a one-line C(msg) in RV(results); the others' results stand, and RV(changed) is V(true) when any
+    write may have taken effect. A batched stop or start that fails in any way fails each of its jobs, and no job
+    waits for a batch longer than its calls' tries can take, so the task always ends.
+  - SIGTERM, SIGINT and SIGHUP are held while the jobs are worked on, as M(hwcloud.dli.dli_flink_jar_job) holds them.
 author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
@@ -96,7 +101,7 @@ results:
   elements: dict
 summary:
   description: The names (or ids) of the jobs by outcome. A restarted job is also in V(changed).
-  returned: when the jobs were checked
+  returned: when the jobs were checked (also when they could not be found, then each of them failed)
   type: dict
   contains:
     changed:
