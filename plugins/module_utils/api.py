@@ -434,9 +434,12 @@ class DliClient:
                 request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
                 error_msg=self.redact(message), request_id=request_id)
         if not readable:
-            raise DliApiError(self.redact("%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s" % (
-                method, path, status, response.headers.get("Content-Type", "no content type"),
-                _snippet(response), request_id_tail(request_id))),
+            # A write answered 2xx took effect, whatever its body says: the caller judges it as a lost answer.
+            written = method != "GET"
+            raise (AnswerLostError if written else DliApiError)(self.redact(
+                "%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s%s" % (
+                    method, path, status, response.headers.get("Content-Type", "no content type"), _snippet(response),
+                    "; it may have taken effect." if written else "", request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)
         return body, request_id
 
