@@ -42,7 +42,7 @@ class DeferredSignals:
         self.previous = {}
         return False
 
-    def hold(self, number, frame):
+    def hold(self, number, dummy_frame):
         self.received.append(signal.Signals(number).name)
 
     def __call__(self):
