@@ -89,10 +89,11 @@ class BatchingClient:
     def __getattr__(self, name):
         return getattr(self.client, name)
 
-    def call(self, method, path, body=None, expect=dict, params=None):
+    def call(self, method, path, body=None, expect=dict, params=None, **options):
+        """``options``: the client's other arguments (``idempotent``), for the calls that are not batched."""
         if method != "POST" or not path.endswith(("/jobs/stop", "/jobs/run")) or not isinstance(body, dict) \
                 or len(body.get("job_ids") or ()) != 1:
-            return self.client.call(method, path, body, expect=expect, params=params)
+            return self.client.call(method, path, body, expect=expect, params=params, **options)
         flags = tuple(sorted((key, value) for key, value in body.items() if key != "job_ids"))
         key = (path, flags)
         with self.lock:

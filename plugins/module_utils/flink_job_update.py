@@ -571,14 +571,15 @@ class FlinkJarJobUpdate:
                 exc.msg += " The job had been stopped for the update and could not be started again: %s" % (
                     getattr(start_exc, "msg", start_exc))
                 raise exc
+            # What the job is after the start is read, not assumed: a start taken is not a job running.
             try:
                 status = self.get_detail().get("status")
             except (DliApiError, JobError) as read_exc:
-                exc.msg += (" The job had been stopped for the update; it was started again unchanged, but reading it "
-                            "back failed: %s" % read_exc.msg)
+                exc.msg += (" The job had been stopped for the update; a start was sent to bring it back unchanged, but "
+                            "reading the job back after it failed: %s" % read_exc.msg)
             else:
-                exc.msg += (" The job had been stopped for the update; it was started again unchanged, and the job "
-                            "read back is %s." % status)
+                exc.msg += (" The job had been stopped for the update; a start was sent to bring it back unchanged, and "
+                            "the job read back after it is %s." % status)
             raise exc
 
 

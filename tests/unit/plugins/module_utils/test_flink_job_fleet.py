@@ -32,6 +32,7 @@ class RoutedClient(object):
     def __init__(self, routes):
         self.routes = routes
         self.calls = []
+        self.not_idempotent = []
         self.lock = threading.Lock()
 
         class Retry(object):
@@ -44,9 +45,11 @@ class RoutedClient(object):
     def redact(self, text):
         return text
 
-    def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True, idempotent=True):
         with self.lock:
             self.calls.append((method, path, body if params is None else params))
+            if not idempotent:
+                self.not_idempotent.append((method, path))
         route = (method, path, "detail") if (params or {}).get("show_detail") == "true" else (method, path)
         outcome = self.routes[route]
         outcome = outcome(body) if callable(outcome) else outcome
@@ -272,3 +275,14 @@ def test_a_batched_stop_that_raises_anything_ends_the_task_with_each_jobs_result
         assert "RecursionError: maximum recursion depth exceeded: it may have taken effect. The job is job_running." \
             in result["msg"]
     assert groups["failed"] == [1, 2]
+
+
+def test_a_fleet_create_goes_through_as_a_call_that_is_never_sent_twice():
+    listed = {"is_success": "true", "job_list": {"total_count": 0, "jobs": []}}
+    client = RoutedClient({
+        ("GET", LIST): listed,
+        ("POST", "/v1.0/p1/streaming/flink-jobs"): {"is_success": "true", "job": {"job_id": 30}},
+        ("GET", LIST + "/30"): detail_answer(job_id=30, name="new", status="job_init")})
+    results, notes, groups = converge_jobs(client, checked_jobs([{"name": "new"}]), concurrency=1)
+    assert results[0]["changed"] is True and results[0]["job_id"] == 30 and results[0]["actions"] == ["create"]
+    assert client.not_idempotent == [("POST", "/v1.0/p1/streaming/flink-jobs")]

@@ -289,8 +289,8 @@ def test_failed_update_after_the_stop_starts_the_job_again_unchanged(job_detail,
     assert bodies(client)[-1] == {"job_ids": [104], "resume_savepoint": True}
     # What the job is after the start is read, not assumed; the start is one of the writes listed.
     assert methods(client)[-1] == ("GET", JOB)
-    assert excinfo.value.msg.endswith("The job had been stopped for the update; it was started again unchanged, and "
-                                      "the job read back is job_submitting.")
+    assert excinfo.value.msg.endswith("The job had been stopped for the update; a start was sent to bring it back "
+                                      "unchanged, and the job read back after it is job_submitting.")
     assert up.done == ["stop with savepoint", "start from savepoint"]
 
 
@@ -304,7 +304,8 @@ def test_failed_update_whose_start_again_cannot_be_read_back_says_so_and_lists_t
     up = update(client, clock, allow_restart=True, parallel_number=4)
     with pytest.raises(DliApiError) as excinfo:
         up.run()
-    assert "it was started again unchanged, but reading it back failed: GET %s failed: HTTP 503" % JOB in excinfo.value.msg
+    assert excinfo.value.msg.endswith("a start was sent to bring it back unchanged, but reading the job back after it "
+                                      "failed: GET %s failed: HTTP 503" % JOB)
     assert "state: started" not in excinfo.value.msg  # the start was sent: the job is not left stopped by this task
     assert up.done == ["stop with savepoint", "start from savepoint"]
 
