@@ -219,6 +219,7 @@ def test_a_malformed_field_of_a_detail_names_the_field(fields, message):
         job_shape(detail)
     assert str(excinfo.value).startswith(message)
 
+
 def test_job_shape_has_every_option_and_the_read_only_keys():
     job = job_shape(build_detail(status="job_running"))
     assert sorted(job) == sorted([field.name for field in FIELDS] + ["job_id", "status", "update_time"])

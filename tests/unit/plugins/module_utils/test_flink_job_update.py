@@ -494,7 +494,7 @@ def job_update(client, clock, job_id=104, state="present", check_mode=False, upg
 class PagedClient(FakeClient):
     """FakeClient that also records the query of each call."""
 
-    def call(self, method, path, body=None, expect=dict, params=None, idempotent=True):
+    def call(self, method, path, body=None, expect=dict, idempotent=True, params=None):
         self.calls.append((method, path, body if params is None else params))
         if not idempotent:
             self.not_idempotent = getattr(self, "not_idempotent", []) + [(method, path)]
