@@ -361,8 +361,9 @@ class DliClient:
         text = self.redact(str(exc))
         return text if len(text) <= 300 else text[:297] + "..."
 
-    def _send(self, method, base, path, body=None, headers=None, login=False):
-        """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned."""
+    def _send(self, method, base, path, body=None, headers=None, login=False, idempotent=True):
+        """Send one call, trying again as ``RetryPolicy`` says; the last answer is returned.
+        ``idempotent=False`` (a create): a 5xx answer is judged as a lost one, never sent again."""
         url = base + path
         data = None if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
         waited, attempt = 0.0, 0
@@ -403,6 +404,11 @@ class DliClient:
                         "%s %s was sent, but the gateway answered HTTP %s (its answer from DLI was lost): it may "
                         "have taken effect.%s" % (method, path, status, request_id_tail(request_id))),
                         method=method, path=path, status_code=status, request_id=request_id)
+                if status >= 500 and not idempotent:
+                    request_id = _request_id(response)
+                    raise AnswerLostError(self.redact("%s %s was sent, but answered HTTP %s: it may have taken "
+                                                      "effect.%s" % (method, path, status, request_id_tail(request_id))),
+                                          method=method, path=path, status_code=status, request_id=request_id)
                 if status not in RetryPolicy.STATUSES or attempt >= self.retry.max_retries:
                     return response
                 retry_after = RetryPolicy.retry_after(response)
@@ -437,7 +443,7 @@ class DliClient:
         try:
             body = response.json() if response.content else None
             readable = True
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply to decode
             body, readable = None, False
         if not 200 <= status < 300:
             code, message = _error_from_body(body)
@@ -452,9 +458,13 @@ class DliClient:
                 request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
                 error_msg=self.redact(message), request_id=request_id)
         if not readable:
-            raise DliApiError(self.redact("%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s" % (
-                method, path, status, response.headers.get("Content-Type", "no content type"),
-                _snippet(response, self.redact), request_id_tail(request_id))),
+            # A write answered 2xx took effect, whatever its body says: the caller judges it as a lost answer.
+            written = method != "GET"
+            raise (AnswerLostError if written else DliApiError)(self.redact(
+                "%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s%s" % (
+                    method, path, status, response.headers.get("Content-Type", "no content type"),
+                    _snippet(response, self.redact), "; it may have taken effect." if written else "",
+                    request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)
         return body, request_id
 
@@ -523,14 +533,16 @@ class DliClient:
         return self.clock() + (left - TOKEN_RENEWAL_MARGIN if left > 2 * TOKEN_RENEWAL_MARGIN else left / 2)
 
     # -- calls ---------------------------------------------------------------
-    def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True, idempotent=True):
         """Call DLI; return the decoded JSON answer, which must be of type ``expect``, or raise DliApiError.
         ``params``: the query, a mapping (spaces are sent as %20, as the signature encodes them).
-        ``check_each=False``: an array's elements are the caller's to check (one per job of a batch)."""
+        ``check_each=False``: an array's elements are the caller's to check (one per job of a batch).
+        ``idempotent=False``: a write that sent twice does twice (a create): never sent again after a 5xx."""
         if params:
             path += "?" + "&".join("%s=%s" % (quote(str(key), safe="~"), quote(str(value), safe="~"))
                                    for key, value in sorted(params.items()))
-        response = self._send(method, self.endpoint, path, body=body, headers={"X-Project-Id": self.project_id})
+        response = self._send(method, self.endpoint, path, body=body, headers={"X-Project-Id": self.project_id},
+                              idempotent=idempotent)
         result, request_id = self._decode(response, method, path)
         if check_each or not isinstance(result, list):
             self.check_success(result, method, path, response.status_code, request_id)

@@ -53,6 +53,8 @@ class Field:
     def read(self, detail):
         """The field's value in a job detail answer, as the option's type; None when unset."""
         source = detail if self.top_level else (detail.get("job_config") or {})
+        if not isinstance(source, dict):
+            raise ValueError("job_config is %s, not an object" % _kind(source))
         value = source.get(self.name)
         if self.kind == "dict" and isinstance(value, dict):
             # Keys the service adds beyond the documented ones are not this module's to compare.
@@ -61,7 +63,11 @@ class Field:
                 return _dict_value(self.name, self.options, value)
             except ValueError:
                 return value
-        return to_option_value(self, value)
+        try:
+            return to_option_value(self, value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("%s%s is %s that cannot be read as a %s (%s)" % (
+                "" if self.top_level else "job_config.", self.name, _kind(value), self.kind, exc))
 
     def to_api(self, value):
         if self.kind == "runtime_config":
@@ -185,6 +191,11 @@ def runtime_config_to_mapping(value):
 
 def runtime_config_to_api(mapping):
     return json.dumps([{"key": key, "value": value} for key, value in mapping.items()], separators=(",", ":"))
+
+
+def _kind(value):
+    """What a value read from an answer is, for a message (never the value itself: it may be huge)."""
+    return {str: "a string", list: "an array", dict: "an object", bool: "a boolean"}.get(type(value), "a number")
 
 
 def to_option_value(field, value):

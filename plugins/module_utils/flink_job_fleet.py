@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError, is_true
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
@@ -77,12 +77,20 @@ def validation_message(error, result):
 class BatchingClient:
     """The shared client, but the stops and starts sent at about the same time go out together:
     the first of a round waits ``window`` seconds for the others, then sends one call for all of
-    them and hands each caller its own element of the answer (or the call's failure)."""
+    them and hands each caller its own element of the answer (or the call's failure, whatever it is).
 
-    def __init__(self, client, window=BATCH_WINDOW, sleep=time.sleep):
+    ``wait_bound``: the most seconds a caller waits for the round's call (by default the longest the
+    client's tries and waits between them can take); past it, the call counts as sent, its answer lost."""
+
+    def __init__(self, client, window=BATCH_WINDOW, sleep=time.sleep, wait_bound=None):
         self.client = client
         self.window = window
         self.sleep = sleep
+        if wait_bound is None:
+            retry = getattr(client, "retry", None)
+            tries = getattr(retry, "max_retries", 0) + 1
+            wait_bound = (getattr(client, "timeout", 30) + 1) * (tries + 1) + getattr(retry, "budget", 600) + window
+        self.wait_bound = wait_bound
         self.lock = threading.Lock()
         self.open = {}  # (path, flag, value) -> the round being gathered
         self.batch_calls = 0
@@ -90,10 +98,11 @@ class BatchingClient:
     def __getattr__(self, name):
         return getattr(self.client, name)
 
-    def call(self, method, path, body=None, expect=dict, params=None):
+    def call(self, method, path, body=None, expect=dict, params=None, **options):
+        """``options``: the client's other arguments (``idempotent``), for the calls that are not batched."""
         if method != "POST" or not path.endswith(("/jobs/stop", "/jobs/run")) or not isinstance(body, dict) \
                 or len(body.get("job_ids") or ()) != 1:
-            return self.client.call(method, path, body, expect=expect, params=params)
+            return self.client.call(method, path, body, expect=expect, params=params, **options)
         flags = tuple(sorted((key, value) for key, value in body.items() if key != "job_ids"))
         key = (path, flags)
         with self.lock:
@@ -113,9 +122,15 @@ class BatchingClient:
                 self.batch_calls += 1
             except DliApiError as exc:
                 batch["error"] = exc
-            batch["done"].set()
-        else:
-            batch["done"].wait()
+            except Exception as exc:  # pylint: disable=broad-exception-caught  # every caller is told, none hangs
+                batch["error"] = AnswerLostError("%s %s for jobs %s failed: %s: it may have taken effect." % (
+                    method, path, ", ".join(str(job_id) for job_id in batch["job_ids"]), one_line(exc)),
+                    method=method, path=path)
+            finally:
+                batch["done"].set()
+        elif not batch["done"].wait(self.wait_bound):
+            raise AnswerLostError("%s %s (batched with other jobs) was not answered within %s seconds: it may have "
+                                  "taken effect." % (method, path, "%g" % self.wait_bound), method=method, path=path)
         if batch["error"] is not None:
             raise copy.copy(batch["error"])
         answer = batch["answer"]
@@ -128,6 +143,13 @@ class BatchingClient:
                 method, path, batch["job_ids"][position], element.get("message") or "no message given")),
                 method=method, path=path, status_code=200)
         return [element]
+
+
+def one_line(exc):
+    """An unexpected exception as one short line: its type and the first line of its message."""
+    text = str(exc).strip().splitlines()
+    text = text[0] if text else ""
+    return "%s%s" % (type(exc).__name__, ": %s" % (text if len(text) <= 200 else text[:197] + "...") if text else "")
 
 
 def find_jobs(client, checked):
@@ -187,10 +209,17 @@ def project_job_count(client):
 
 
 def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
-                  window=BATCH_WINDOW):
+                  window=BATCH_WINDOW, interrupted=None):
     """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary) for
-    the jobs as checked_jobs gives them."""
-    found = find_jobs(client, [params for params, dummy in checked])
+    the jobs as checked_jobs gives them. Whatever goes wrong with one job is that job's result: the others'
+    stand. ``interrupted``: see FlinkJarJobUpdate. DliApiError or JobError when the jobs cannot be found
+    (nothing was written)."""
+    try:
+        found = find_jobs(client, [params for params, dummy in checked])
+    except (DliApiError, JobError):
+        raise
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # a malformed list answer: one line
+        raise JobError("Finding the jobs failed: %s" % one_line(exc))
     batching = BatchingClient(client, window=window)
     results, notes = [None] * len(checked), [[] for dummy in checked]
 
@@ -202,13 +231,23 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
             results[index] = dict(failed=True, changed=False, actions=[], msg="%s: %s" % (label, error.msg))
             return
         params["job_id"] = job_id if job_id is not None else params["job_id"]
-        update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options)
-        results[index] = task_result(update, check_mode, diff_mode, client.redact)
+        update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options,
+                                        interrupted=interrupted)
+        try:
+            results[index] = task_result(update, check_mode, diff_mode, client.redact)
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # this job's failure, not the task's
+            results[index] = dict(failed=True, changed=update.wrote, actions=list(update.done), msg=client.redact(
+                "Flink job %s: %s" % (update.label, one_line(exc))))
         notes[index] = [client.redact(note) for note in update.notes]
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         list(pool.map(converge, range(len(checked))))
     return results, notes, summary([params for params, dummy in checked], results)
+
+
+def unconverged_results(checked, msg):
+    """Each job's result when the jobs could not be found: failed, nothing written."""
+    return [dict(failed=True, changed=False, actions=[], msg=msg) for dummy in checked]
 
 
 def summary(checked, results):

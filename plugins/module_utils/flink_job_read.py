@@ -51,6 +51,9 @@ def get_detail(client, job_id):
     detail = answer.get("job_detail")
     if not isinstance(detail, dict):
         raise JobError("GET %s answered without a job_detail object." % path)
+    if not isinstance(detail.get("job_config"), (dict, type(None))):
+        raise JobError("GET %s answered a job_detail whose job_config is not an object: the answer is malformed."
+                       % path)
     return detail
 
 

@@ -96,14 +96,15 @@ def checked_job_options(params):
     return desired, tags
 
 
-def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None):
-    """The FlinkJarJobUpdate of one job's options; ``checked``: what checked_job_options gave for them."""
+def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None, interrupted=None):
+    """The FlinkJarJobUpdate of one job's options; ``checked``: what checked_job_options gave for them;
+    ``interrupted``: see FlinkJarJobUpdate."""
     desired, tags = checked if checked is not None else checked_job_options(params)
     return FlinkJarJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
         wait_timeout=params["wait_timeout"], check_mode=check_mode, state=params["state"],
         upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags,
-        detail=detail)
+        detail=detail, interrupted=interrupted)
 
 
 class Step:
@@ -202,11 +203,14 @@ def predicted_status(status, plan):
 
 
 class FlinkJarJobUpdate:
-    """One task's work on one job: ``run`` returns the task's result, or raises JobError/DliApiError."""
+    """One task's work on one job: ``run`` returns the task's result, or raises JobError/DliApiError.
+
+    ``interrupted``: a callable that names the signal the process received (None if none); a plan is
+    not begun after one, and one begun is carried through (see deferred_signals.py)."""
 
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
                  check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
-                 purge_runtime_config=True, tags=None, detail=NOT_READ):
+                 purge_runtime_config=True, tags=None, detail=NOT_READ, interrupted=None):
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -222,9 +226,11 @@ class FlinkJarJobUpdate:
         self.sleep = sleep or time.sleep
         self.clock = clock or time.monotonic
         self.wrote = False  # whether a write went through or may have: the task changed something
-        self.done = []  # descriptions of the steps carried out, for a failure's result
+        self.done = []  # the writes that took effect or may have (and the waits), in order: ``actions``
         self.notes = []  # what the user should know although the task succeeded (warnings)
         self.stopped_by_us = False
+        self.start_pending = False  # the plan starts the job again after this task's stop, not sent yet
+        self.interrupted = interrupted or (lambda: None)
         self.deadline = None
         self.created = None  # the detail of the job this task created: what the service filled in
         self.detail = detail  # the job as read already (None: it does not exist), or NOT_READ
@@ -236,6 +242,12 @@ class FlinkJarJobUpdate:
     # -- calls ---------------------------------------------------------------
     def get_detail(self):
         return get_detail(self.client, self.job_id)
+
+    def sent(self, action):
+        """Record a write that took effect or may have: ``actions`` lists it, whatever fails after it."""
+        self.wrote = True
+        if action not in self.done:
+            self.done.append(action)
 
     def read_back(self, after):
         """The job read again after a write whose answer was lost or refused; the read's own
@@ -250,15 +262,16 @@ class FlinkJarJobUpdate:
         """Send the update of ``names``; after a lost answer, read the job back and send only
         what it does not hold yet. Returns the job's update_time."""
         path = self.client.project_path("streaming", "flink-jobs", self.job_id)
+        action = Step("update", names).describe()
         for attempt in range(self.client.retry.max_retries + 1):
             try:
                 answer = self.client.call("PUT", path, request_body(self.desired, names))
             except DliApiError as exc:
                 if not exc.maybe_written:
                     raise
-                self.wrote = True
+                self.sent(action)
                 detail = self.read_back(exc.msg)
-                left = changed_fields(job_from_detail(detail), dict((n, self.desired[n]) for n in names))
+                left = changed_fields(read_job(detail), dict((n, self.desired[n]) for n in names))
                 if not left:
                     self.notes.append("%s The job read back holds the update." % exc.msg)
                     return detail.get("update_time")
@@ -267,7 +280,7 @@ class FlinkJarJobUpdate:
                                    status=detail.get("status"))
                 names = left
                 continue
-            self.wrote = True
+            self.sent(action)
             job = answer.get("job")
             if job is not None and not isinstance(job, dict):
                 raise JobError("PUT %s answered with a job that is not an object." % path)
@@ -283,37 +296,54 @@ class FlinkJarJobUpdate:
             body["tags"] = [{"key": key, "value": value} for key, value in sorted(self.tags.items())]
         name = self.desired["name"]
         try:
-            answer = self.client.call("POST", path, body)
+            # Never sent twice: a create sent again after a 5xx makes a second job of the name.
+            answer = self.client.call("POST", path, body, idempotent=False)
         except DliApiError as exc:
             if not exc.maybe_written:
                 raise
-            self.wrote = True
+            self.sent("create")
+            return self.created_job_id(name, exc.msg)
+        self.sent("create")
+        job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None
+        if job_id is None:
+            return self.created_job_id(name, "POST %s answered without job.job_id: the job may have been created." % path)
+        return job_id
+
+    def created_job_id(self, name, after):
+        """The id of the job a create whose answer was lost made: the job of that name, looked for until it
+        appears or wait_timeout runs out (a slow create is listed late), so that a run again never makes a
+        second one."""
+        deadline = self.clock() + self.wait_timeout
+        polls = 0
+        while True:
             try:
                 found = find_by_name(self.client, name)
             except (DliApiError, JobError) as read_exc:
-                raise JobError("%s Looking the job up by name failed too: %s" % (exc.msg, read_exc.msg))
-            if len(found) != 1:
-                raise JobError("%s %s jobs named %r exist now: run the task again to converge%s." % (
-                    exc.msg, len(found) or "No", name, " (ids %s)" % ", ".join(
-                        str(job.get("job_id")) for job in found) if found else ""))
-            self.notes.append("%s A job named %r exists now (id %s): the create took effect." % (
-                exc.msg, name, found[0].get("job_id")))
-            return found[0].get("job_id")
-        self.wrote = True
-        job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None
-        if job_id is None:
-            raise JobError("POST %s answered without job.job_id: the job may have been created; run the task "
-                           "again to find it by name." % path)
-        return job_id
+                raise JobError("%s Looking the job up by name failed too: %s A job named %r may exist: look for it "
+                               "before running the task again." % (after, read_exc.msg, name))
+            if len(found) > 1:
+                raise JobError("%s %s jobs named %r exist now (ids %s): delete the extra ones, or give job_id to say "
+                               "which one this task manages." % (after, len(found), name, ", ".join(
+                                   str(job.get("job_id")) for job in found)))
+            if found:
+                self.notes.append("%s A job named %r exists now (id %s): the create took effect." % (
+                    after, name, found[0].get("job_id")))
+                return found[0].get("job_id")
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise JobError("%s No job named %r was listed within wait_timeout=%s seconds: the create did not take "
+                               "effect; running the task again creates it." % (after, name, self.wait_timeout))
+            self.sleep(min(FIRST_POLLS[polls] if polls < len(FIRST_POLLS) else POLL_INTERVAL, remaining))
+            polls += 1
 
     def delete(self):
         path = self.client.project_path("streaming", "jobs", self.job_id)
         try:
             self.client.call("DELETE", path)
         except DliApiError as exc:
-            self.wrote = self.wrote or exc.maybe_written
             if not exc.maybe_written:
                 raise
+            self.sent("delete")
             try:
                 detail = get_detail(self.client, self.job_id)
             except JobNotFound:
@@ -322,16 +352,18 @@ class FlinkJarJobUpdate:
                 exc.msg += " The job read back still exists (%s)." % detail.get("status")
                 raise
             self.notes.append("%s The job read back is gone: the delete took effect." % exc.msg)
-        self.wrote = True
+        self.sent("delete")
 
     def stop(self, savepoint):
         """Send the stop. Returns False when someone else had stopped the job already."""
         path = self.client.project_path("streaming", "jobs", "stop")
+        action = Step("stop", savepoint=savepoint).describe()
         try:
             self.client.call("POST", path, {"job_ids": [self.job_id], "trigger_savepoint": savepoint}, expect=list)
         except DliApiError as exc:
             # Lost, or refused because the job is no longer running: judge by what the job holds.
-            self.wrote = self.wrote or exc.maybe_written
+            if exc.maybe_written:
+                self.sent(action)
             status = self.read_back(exc.msg).get("status")
             if status not in ("job_canceling",) + STOPPED_STATUSES:
                 if savepoint and not exc.maybe_written:
@@ -342,21 +374,24 @@ class FlinkJarJobUpdate:
                         error_code=exc.error_code, request_id=exc.request_id)
                 exc.msg += " The job is %s." % status
                 raise
-            self.wrote = True
+            self.sent(action)
             if not exc.maybe_written:
                 self.notes.append("%s The job read back is %s: someone else stopped it." % (exc.msg, status))
                 return False
             self.notes.append("%s The job read back is %s: the stop took effect." % (exc.msg, status))
-        self.wrote = True
+        self.sent(action)
         self.stopped_by_us = True
         return True
 
     def start(self, savepoint, before=None):
         path = self.client.project_path("streaming", "jobs", "run")
+        action = Step("start", savepoint=savepoint).describe()
         try:
             self.client.call("POST", path, {"job_ids": [self.job_id], "resume_savepoint": savepoint}, expect=list)
         except DliApiError as exc:
-            self.wrote = self.wrote or exc.maybe_written
+            if exc.maybe_written:
+                self.sent(action)
+                self.start_pending = False
             status = self.read_back("%s%s" % ("%s. " % before if before else "", exc.msg)).get("status")
             if status not in STARTED_STATUSES:
                 raise JobError(
@@ -364,7 +399,8 @@ class FlinkJarJobUpdate:
                                           else "the job could not be started", exc.msg, status),
                     status=status, status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
             self.notes.append("%s The job read back is %s: the start took effect." % (exc.msg, status))
-        self.wrote = True
+        self.sent(action)
+        self.start_pending = False
 
     def wait_for(self, wanted, failed, doing, stop_savepoint=None, seen_stopping=False):
         """Poll the job until its status is in ``wanted``; fail on ``failed`` or at the deadline.
@@ -384,6 +420,7 @@ class FlinkJarJobUpdate:
             # A job may still read as running just after it took the stop: only canceling, then running, is a
             # failed savepoint (a stop with savepoint that fails leaves the job running) or a start by someone else.
             if wanted == STOPPED_STATUSES and seen_stopping and status in STARTED_STATUSES:
+                self.stopped_by_us = False  # the stop did not take: the job runs
                 raise JobError("the job %s, and is %s again (%s)%s. Nothing else was changed." % (
                     doing, status, desc, ": its savepoint failed - a job is never stopped without its savepoint "
                     "unless upgrade_mode=stateless - or someone else started it again"
@@ -400,6 +437,10 @@ class FlinkJarJobUpdate:
         try:
             return self._run()
         except (JobError, DliApiError) as exc:
+            if self.stopped_by_us and self.start_pending:
+                # A restart cut short (a wait_timeout run out, a failed read): the stream must not stay down unseen.
+                exc.msg += (" This task stopped the job, and it is (or will be) stopped: it was not started again. "
+                            "Run the task with state: started to bring it back.")
             exc.msg = "Flink job %s: %s" % (self.label, exc.msg)
             raise
 
@@ -428,10 +469,7 @@ class FlinkJarJobUpdate:
             if job_type != JAR_JOB_TYPE:
                 raise JobError("it is a %s, not a %s: this module manages Flink Jar jobs only." % (
                     job_type, JAR_JOB_TYPE))
-            try:
-                current = job_from_detail(detail)
-            except (TypeError, ValueError) as exc:
-                raise JobError("the job detail answer holds a value this module cannot read: %s" % exc)
+            current = read_job(detail)
             status, update_time = detail.get("status"), detail.get("update_time")
         if self.state == "absent":
             changes = []
@@ -462,7 +500,7 @@ class FlinkJarJobUpdate:
             result.update(job=None, update_time=None)
             return result
         if self.created is not None:
-            merged = job_from_detail(self.created)
+            merged = read_job(self.created)
         merged.update(job_id=self.job_id, status=status, update_time=update_time)
         result.update(update_time=update_time, job=merged)
         return result
@@ -482,8 +520,12 @@ class FlinkJarJobUpdate:
     def execute(self, plan, status, update_time):
         """Carry the plan out, step by step; returns the job's (status, update_time) after it."""
         self.deadline = self.clock() + self.wait_timeout
+        self.start_pending = any(step.kind == "start" for step in plan)
         stopped_by_others = False
         for step in plan:
+            signal_name = self.interrupted()
+            if signal_name and not self.wrote:
+                raise JobError("the module process received %s before any change: nothing was changed." % signal_name)
             if step.kind == "create":
                 self.job_id = self.create(step.names)
                 self.created = self.get_detail()
@@ -493,7 +535,6 @@ class FlinkJarJobUpdate:
                 status = None
             elif step.kind == "stop":
                 stopped_by_others = not self.stop(step.savepoint)
-                self.done.append(step.describe())  # sent: a failed wait must not hide it
                 if step.wait:
                     status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
                                            stop_savepoint=step.savepoint).get("status")
@@ -502,18 +543,17 @@ class FlinkJarJobUpdate:
             elif step.kind == "wait_stopped":
                 status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "was being stopped by someone else",
                                        seen_stopping=True).get("status")
+                self.done.append(step.describe())
             elif step.kind == "update":
                 update_time = self.update(step.names)
             elif step.kind == "start":
                 if step.unless_stopped_by_others and stopped_by_others:
+                    self.start_pending = False
                     continue  # someone else stopped the job: it is not this task's to start
                 self.start(step.savepoint, before="the job is stopped and updated" if self.stopped_by_us else None)
-                self.done.append(step.describe())
                 status = "job_submitting"
                 if step.wait:
                     status = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start").get("status")
-            if step.kind not in ("stop", "start"):
-                self.done.append(step.describe())
         return status, update_time
 
     def update(self, names):
@@ -527,11 +567,28 @@ class FlinkJarJobUpdate:
             try:
                 self.start(self.upgrade_mode == "savepoint",
                            before="the job had been stopped for the update, which failed")
-                exc.msg += " The job had been stopped for the update and was started again unchanged."
             except (DliApiError, JobError) as start_exc:
                 exc.msg += " The job had been stopped for the update and could not be started again: %s" % (
                     getattr(start_exc, "msg", start_exc))
+                raise exc
+            # What the job is after the start is read, not assumed: a start taken is not a job running.
+            try:
+                status = self.get_detail().get("status")
+            except (DliApiError, JobError) as read_exc:
+                exc.msg += (" The job had been stopped for the update; a start was sent to bring it back unchanged, but "
+                            "reading the job back after it failed: %s" % read_exc.msg)
+            else:
+                exc.msg += (" The job had been stopped for the update; a start was sent to bring it back unchanged, and "
+                            "the job read back after it is %s." % status)
             raise exc
+
+
+def read_job(detail):
+    """``job_from_detail``, or JobError naming the value of the answer that cannot be read."""
+    try:
+        return job_from_detail(detail)
+    except (TypeError, ValueError) as exc:
+        raise JobError("the job detail answer holds a value this module cannot read: %s." % exc)
 
 
 def task_result(update, check_mode=False, diff_mode=False, redact=str):

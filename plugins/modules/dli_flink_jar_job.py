@@ -37,6 +37,13 @@ description:
     O(resource_config_version) are checked by the module before any request.
   - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
     read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
+  - A create is never sent twice. When its answer is lost or is an HTTP 5xx, the job is looked for by its O(name)
+    until it is listed or O(wait_timeout) runs out (a slow create is listed late); only then does the task say that
+    nothing was created.
+  - A module process sent SIGTERM, SIGINT or SIGHUP while it carries out its steps (a restart, say) carries them
+    through - each wait bounded by O(wait_timeout) - before it exits, and says so in RV(msg) and a warning. Signalled
+    before its first write, it writes nothing and fails. A restart that ends after its stop for any other reason
+    (O(wait_timeout) running out, say) says that the job is left stopped; O(state=started) brings it back.
 author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
@@ -434,7 +441,8 @@ actions:
     - Each is one of V(create), V(update <options>), V(stop), V(stop with savepoint),
       V(wait for the stop someone else started), V(start), V(start from savepoint), V(delete).
     - A stop and a start include waiting for them (see O(wait)).
-    - On failure, the steps that were completed before it.
+    - On failure, every write that took effect or may have (its answer lost), also when the job could not be
+      read back after it; a start sent to bring the job back after a failed update is listed too.
   returned: always
   type: list
   elements: str
@@ -541,6 +549,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CredentialsError,
     DliClient,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     checked_job_options,
     job_options_spec,
@@ -564,13 +573,19 @@ def main():
         checked = checked_job_options(params)
         client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
         redact = client.redact
-        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked)
+        signals = DeferredSignals()
+        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked,
+                                        interrupted=signals)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=redact(str(exc)))
     if failure:
         module.fail_json(changed=False, **failure)
 
-    result = task_result(update, module.check_mode, module._diff, redact)
+    with signals:
+        result = task_result(update, module.check_mode, module._diff, redact)
+    if update.wrote and signals.report():
+        result["msg"] += signals.report()
+        update.notes.append(signals.report().strip())
     for note in update.notes:
         module.warn(redact(note))
     if result.pop("failed", False):

@@ -24,6 +24,11 @@ description:
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
     off together.
   - One job failing does not stop the others. The task fails at the end if any job failed, naming them.
+  - Whatever goes wrong with one job - a refused or lost call, a malformed answer, anything unexpected - is that
+    job's result, with a one-line C(msg) in RV(results); the others' results stand, and RV(changed) is V(true) when any
+    write may have taken effect. A batched stop or start that fails in any way fails each of its jobs, and no job
+    waits for a batch longer than its calls' tries can take, so the task always ends.
+  - SIGTERM, SIGINT and SIGHUP are held while the jobs are worked on, as M(hwcloud.dli.dli_flink_jar_job) holds them.
 author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
@@ -139,11 +144,14 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     DliApiError,
     DliClient,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
     DEFAULT_CONCURRENCY,
     checked_jobs,
     converge_jobs,
     refused_summary,
+    summary as fleet_summary,
+    unconverged_results,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
@@ -160,7 +168,7 @@ def main():
     redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
-    failure = None
+    failure, checked, signals = None, None, DeferredSignals()
     try:
         if params["concurrency"] < 1:
             raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
@@ -168,22 +176,30 @@ def main():
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget, pool_size=params["concurrency"])
         redact = client.redact
-        results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
-                                                params["concurrency"])
+        with signals:
+            results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
+                                                    params["concurrency"], interrupted=signals)
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=str(exc))
-    except JobError as exc:
+    except JobError as exc:  # the jobs could not be found: nothing was written
         failure = dict(exc.extra, msg=exc.msg)
     except DliApiError as exc:  # the list that finds jobs by name failed: nothing was written
         failure = exc.result()
     if failure:
         failure["msg"] = redact(failure["msg"])
-        module.fail_json(changed=False, summary=refused_summary(params["jobs"]), **failure)
+        if checked is not None:  # every job's result, each failed, so that results and summary are always there
+            failure["results"] = unconverged_results(checked, failure["msg"])
+            failure["summary"] = fleet_summary([job for job, dummy in checked], failure["results"])
+        else:
+            failure["summary"] = refused_summary(params["jobs"])
+        module.fail_json(changed=False, **failure)
 
     for job_notes in notes:
         for note in job_notes:
             module.warn(note)
     changed = any(result.get("changed") for result in results)
+    if changed and signals.report():
+        module.warn(signals.report().strip())
     output = dict(changed=changed, results=results, summary=summary)
     if module._diff:
         output["diff"] = [dict(result["diff"], before_header=label, after_header=label)
@@ -192,8 +208,10 @@ def main():
     if summary["failed"]:
         module.fail_json(msg="%s of %s jobs failed (%s): %s" % (
             len(summary["failed"]), len(results), counts,
-            " | ".join(result["msg"] for result in results if result.get("failed"))), **output)
-    output["msg"] = "%s jobs: %s%s." % (len(results), "would be " if module.check_mode else "", counts)
+            " | ".join(result["msg"] for result in results if result.get("failed"))) + (
+                signals.report() if changed else ""), **output)
+    output["msg"] = "%s jobs: %s%s.%s" % (len(results), "would be " if module.check_mode else "", counts,
+                                          signals.report() if changed else "")
     module.exit_json(**output)
 
 

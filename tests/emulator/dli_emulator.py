@@ -448,6 +448,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------
     def _answer(self, status, payload, content_type="application/json", extra_headers=None):
+        if self.detail_patch and isinstance(payload, dict) and isinstance(payload.get("job_detail"), dict):
+            payload = dict(payload, job_detail=dict(payload["job_detail"], **self.detail_patch))  # malformed fields
+        if self.answer_status and status < 400:  # it took effect, but the answer says it failed
+            status, payload = self.answer_status, {"error_code": "DLI.0999", "error_msg": "Internal error"}
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.answered = status  # before writing: once a status line is out, no second answer may follow
         if self.lose_answer:  # the request took effect, but its answer never reaches the client
@@ -478,6 +482,7 @@ class Handler(BaseHTTPRequestHandler):
         self.state.last_request = time.time()
         self.lose_answer, self.trickle, self.chaos, self.fault = False, 0, None, None
         self.logged = self.route_is_control = False
+        self.answer_status, self.detail_patch = None, None
         parts = urlsplit(self.path)
         self.route, self.query = parts.path, parts.query
         length = int(self.headers.get("Content-Length") or 0)
@@ -580,9 +585,15 @@ class Handler(BaseHTTPRequestHandler):
         if fault.get("is_success_false"):
             self._answer(200, {"is_success": False, "message": "Injected failure"})
             return True
+        if fault.get("nested"):  # valid JSON nested deeper than a decoder's recursion goes
+            depth = int(fault["nested"])
+            self._answer(200, ("[" * depth + "]" * depth).encode())
+            return True
         # Faults that let the request take effect, and then spoil its answer.
         self.lose_answer = bool(fault.get("lose_answer"))
         self.trickle = float(fault.get("trickle") or 0)
+        self.answer_status = int(fault.get("answer_status") or 0)
+        self.detail_patch = fault.get("detail_patch") if isinstance(fault.get("detail_patch"), dict) else None
         return False  # go on normally
 
     def _echo(self, fault):

@@ -296,6 +296,27 @@ def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
     assert time.monotonic() - started >= 0.002 * len(answer.content) * 0.9
 
 
+def test_a_nested_fault_answers_200_with_that_many_nested_arrays(url):
+    fault(url, method="GET", nested=5)
+    answer = call(url, "GET", job_path(1001))
+    assert answer.status_code == 200 and answer.text == "[[[[[]]]]]"
+
+
+def test_an_answer_status_fault_lets_the_create_take_effect_and_answers_5xx(url):
+    fault(url, method="POST", path_contains="/streaming/flink-jobs", answer_status=500)
+    answer = call(url, "POST", "/v1.0/%s/streaming/flink-jobs" % emu.PROJECT_ID, {"name": "made-anyway"})
+    assert answer.status_code == 500 and answer.json()["error_code"] == "DLI.0999"
+    jobs = requests.get(url + "/_emulator/jobs").json()
+    assert [job["name"] for job in jobs.values()].count("made-anyway") == 1
+
+
+def test_a_detail_patch_fault_spoils_fields_of_the_detail_answer_only(url):
+    fault(url, method="GET", path_contains="/streaming/jobs/1001", detail_patch={"job_config": "not an object"})
+    assert call(url, "GET", job_path(1001)).json()["job_detail"]["job_config"] == "not an object"
+    assert isinstance(call(url, "GET", job_path(1001)).json()["job_detail"]["job_config"], dict)
+    assert isinstance(requests.get(url + "/_emulator/jobs/1001").json()["job_config"], dict)
+
+
 def test_a_control_put_can_start_someone_elses_stop(url):
     requests.put(url + "/_emulator/jobs/1002", json={"status": "job_canceling", "then": ["job_cancel_success", 0.2]})
     assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_canceling"

@@ -1216,3 +1216,39 @@ def test_a_long_transport_error_is_redacted_before_it_is_cut(mocked, clock):
     with pytest.raises(DliApiError) as excinfo:
         client.call("GET", PATH)
     assert secret[:6] not in excinfo.value.msg and "********" in excinfo.value.msg
+
+
+# -- 7. answers nested too deeply, and writes that must not be sent twice -----------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_answer_nested_too_deeply_to_decode_is_a_one_line_failure(mocked, method):
+    mocked.add(method, URL, body="[" * 100000 + "]" * 100000, content_type="application/json",
+               headers={"X-Request-Id": "deep"})
+    with pytest.raises(DliApiError) as excinfo:
+        DliClient(PARAMS).call(method, PATH, None if method == "GET" else {"job_ids": [1]}, expect=list)
+    assert excinfo.value.msg.startswith("%s /v1.0/p1/x failed: HTTP 200 with a body that is not JSON "
+                                        "(application/json): '[[[[" % method)
+    # A write answered 200 took effect, whatever its body: the caller judges it by reading the job back.
+    assert excinfo.value.msg.endswith("...'%s (request id deep)" % ("; it may have taken effect." if method == "POST" else ""))
+    assert excinfo.value.maybe_written is (method == "POST")
+    assert "\n" not in excinfo.value.msg and len(excinfo.value.msg) < 400
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_write_that_is_not_idempotent_is_never_sent_again_after_a_5xx(mocked, clock, status):
+    mocked.add(http_stub.POST, URL, status=status, json={"error_code": "DLI.0999", "error_msg": "busy"},
+               headers={"X-Request-Id": "c1"})
+    mocked.add(http_stub.POST, URL, json=OK)
+    with pytest.raises(AnswerLostError) as excinfo:
+        _client(clock, max_retries=5).call("POST", PATH, {"name": "a"}, idempotent=False)
+    assert excinfo.value.msg == ("POST /v1.0/p1/x was sent, but answered HTTP %s: it may have taken effect. "
+                                 "(request id c1)" % status)
+    assert excinfo.value.maybe_written and excinfo.value.status_code == status
+    assert len(mocked.calls) == 1 and clock.sleeps == []
+
+
+def test_a_write_that_is_not_idempotent_is_still_tried_again_after_429(mocked, clock):
+    mocked.add(http_stub.POST, URL, status=429, body="")
+    mocked.add(http_stub.POST, URL, json=OK)
+    assert _client(clock).call("POST", PATH, {"name": "a"}, idempotent=False) == OK
+    assert len(mocked.calls) == 2

@@ -8,10 +8,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
 import pytest
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
     BatchingClient,
     checked_jobs,
@@ -31,6 +32,7 @@ class RoutedClient(object):
     def __init__(self, routes):
         self.routes = routes
         self.calls = []
+        self.not_idempotent = []
         self.lock = threading.Lock()
 
         class Retry(object):
@@ -43,9 +45,11 @@ class RoutedClient(object):
     def redact(self, text):
         return text
 
-    def call(self, method, path, body=None, expect=dict, params=None, check_each=True):
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True, idempotent=True):
         with self.lock:
             self.calls.append((method, path, body if params is None else params))
+            if not idempotent:
+                self.not_idempotent.append((method, path))
         route = (method, path, "detail") if (params or {}).get("show_detail") == "true" else (method, path)
         outcome = self.routes[route]
         outcome = outcome(body) if callable(outcome) else outcome
@@ -163,3 +167,137 @@ def test_a_listing_that_lacks_fields_is_not_used_the_job_is_read_by_id():
         [{"name": "j1", "parallel_number": 1}, {"name": "j2", "parallel_number": 2}, {"name": "j3"}]), concurrency=3)
     assert sorted(path for method, path, body in client.calls if path != LIST) == [LIST + "/1", LIST + "/2", LIST + "/3"]
     assert [result["changed"] for result in results] == [False, False, False]
+
+
+# -- every failure of one job is that job's result; nothing waits without a bound -------------------
+
+def run_in_threads(function, args, bound=10):
+    """Run function(arg) for each arg in a thread of its own; the outcomes by arg; fails if any thread hangs."""
+    outcomes = {}
+
+    def each(arg):
+        try:
+            outcomes[arg] = function(arg)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            outcomes[arg] = exc
+
+    threads = [threading.Thread(target=each, args=(arg,), daemon=True) for arg in args]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + bound
+    for thread in threads:
+        thread.join(max(0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads), "a caller of the batch is still waiting"
+    return outcomes
+
+
+def test_a_batched_call_that_fails_with_any_exception_fails_each_caller_as_possibly_written():
+    def nested_too_deeply(body):
+        raise RecursionError("maximum recursion depth exceeded while decoding a JSON array")
+
+    batching = BatchingClient(RoutedClient({("POST", STOP): nested_too_deeply}), window=0.2)
+    outcomes = run_in_threads(lambda job_id: batching.call("POST", STOP, {"job_ids": [job_id], "trigger_savepoint": True},
+                                                           expect=list), (5, 6, 7))
+    for job_id in (5, 6, 7):
+        assert isinstance(outcomes[job_id], AnswerLostError) and outcomes[job_id].maybe_written
+        assert outcomes[job_id].msg.startswith("POST %s for jobs " % STOP)
+        assert outcomes[job_id].msg.endswith(" failed: RecursionError: maximum recursion depth exceeded while decoding "
+                                             "a JSON array: it may have taken effect.")
+
+
+def test_a_caller_waits_for_its_batch_no_longer_than_the_bound():
+    answered = threading.Event()
+
+    def never_answered(body):
+        answered.wait(5)  # a call that outlives every bound of the callers
+        return [{"is_success": "true"} for dummy in body["job_ids"]]
+
+    batching = BatchingClient(RoutedClient({("POST", STOP): never_answered}), window=0.1, wait_bound=0.3)
+    leader = threading.Thread(target=batching.call, args=("POST", STOP, {"job_ids": [1], "trigger_savepoint": True}),
+                              daemon=True)
+    leader.start()
+    time.sleep(0.02)
+    with pytest.raises(AnswerLostError, match="was not answered within 0.3 seconds: it may have taken effect"):
+        batching.call("POST", STOP, {"job_ids": [2], "trigger_savepoint": True})
+    answered.set()
+    leader.join(5)
+
+
+def test_the_default_bound_covers_every_try_of_the_shared_client():
+    client = RoutedClient({})
+    client.timeout = 30
+    client.retry.budget = 600
+    assert BatchingClient(client, window=0.2).wait_bound == 31 * 2 + 600 + 0.2
+
+
+def detail_answer(**fields):
+    return {"is_success": "true", "job_detail": build_detail(**fields)}
+
+
+def test_a_malformed_detail_fails_its_own_job_in_one_line_and_the_written_one_stands():
+    malformed = dict(build_detail(job_id=1, name="a"), job_config="not an object")
+    client = RoutedClient({
+        ("GET", LIST + "/1"): {"is_success": "true", "job_detail": malformed},
+        ("GET", LIST + "/2"): detail_answer(job_id=2, name="b", smn_topic="old"),
+        ("PUT", "/v1.0/p1/streaming/flink-jobs/2"): {"is_success": "true", "job": {"update_time": 9}}})
+    results, notes, groups = converge_jobs(client, checked_jobs([{"job_id": 1, "smn_topic": "new"},
+                                                                 {"job_id": 2, "smn_topic": "new"}]), concurrency=2)
+    assert results[0]["failed"] and results[0]["changed"] is False
+    assert results[0]["msg"] == ("Flink job 1: GET /v1.0/p1/streaming/jobs/1 answered a job_detail whose job_config "
+                                 "is not an object: the answer is malformed.")
+    assert results[1]["changed"] is True and results[1]["actions"] == ["update smn_topic"]
+    assert groups == {"changed": [2], "ok": [], "restarted": [], "failed": [1]}
+
+
+def test_any_exception_of_one_job_is_its_result_with_the_writes_it_made():
+    reads = []
+
+    def detail_then_broken(body):
+        reads.append(1)
+        if len(reads) > 1:
+            raise RuntimeError("broken answer\nsecond line")
+        return detail_answer(job_id=3, name="c", status="job_running")
+
+    client = RoutedClient({
+        ("GET", LIST + "/3"): detail_then_broken,
+        ("POST", STOP): lambda body: [{"is_success": "true"} for dummy in body["job_ids"]],
+        ("GET", LIST + "/4"): detail_answer(job_id=4, name="d")})
+    checked = checked_jobs([{"job_id": 3, "parallel_number": 9, "allow_restart": True}, {"job_id": 4}])
+    outcome = run_in_threads(lambda dummy: converge_jobs(client, checked, concurrency=2, window=0), ["task"], bound=20)
+    assert not isinstance(outcome["task"], Exception), outcome["task"]
+    results, notes, groups = outcome["task"]
+    assert results[0] == {"failed": True, "changed": True, "actions": ["stop with savepoint"],
+                          "msg": "Flink job 3: RuntimeError: broken answer"}
+    assert results[1]["changed"] is False and not results[1].get("failed")
+    assert groups["failed"] == [3] and groups["ok"] == [4]
+
+
+def test_a_batched_stop_that_raises_anything_ends_the_task_with_each_jobs_result():
+    def nested_too_deeply(body):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    client = RoutedClient({
+        ("GET", LIST + "/1"): detail_answer(job_id=1, name="a", status="job_running"),
+        ("GET", LIST + "/2"): detail_answer(job_id=2, name="b", status="job_running"),
+        ("POST", STOP): nested_too_deeply})
+    checked = checked_jobs([{"job_id": 1, "state": "stopped"}, {"job_id": 2, "state": "stopped"}])
+    outcome = run_in_threads(lambda dummy: converge_jobs(client, checked, concurrency=2, window=0.2), ["task"], bound=20)
+    assert not isinstance(outcome["task"], Exception), outcome["task"]
+    results, notes, groups = outcome["task"]
+    for result in results:
+        # The stop may have been sent: it is listed, changed is true, and the job read back says it did not stop.
+        assert result["failed"] and result["changed"] is True and result["actions"] == ["stop with savepoint"]
+        assert "RecursionError: maximum recursion depth exceeded: it may have taken effect. The job is job_running." \
+            in result["msg"]
+    assert groups["failed"] == [1, 2]
+
+
+def test_a_fleet_create_goes_through_as_a_call_that_is_never_sent_twice():
+    listed = {"is_success": "true", "job_list": {"total_count": 0, "jobs": []}}
+    client = RoutedClient({
+        ("GET", LIST): listed,
+        ("POST", "/v1.0/p1/streaming/flink-jobs"): {"is_success": "true", "job": {"job_id": 30}},
+        ("GET", LIST + "/30"): detail_answer(job_id=30, name="new", status="job_init")})
+    results, notes, groups = converge_jobs(client, checked_jobs([{"name": "new"}]), concurrency=1)
+    assert results[0]["changed"] is True and results[0]["job_id"] == 30 and results[0]["actions"] == ["create"]
+    assert client.not_idempotent == [("POST", "/v1.0/p1/streaming/flink-jobs")]

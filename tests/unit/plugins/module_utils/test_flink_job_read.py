@@ -190,7 +190,35 @@ def test_get_detail_without_job_detail_is_a_job_error():
     assert "job_detail" in excinfo.value.msg
 
 
+@pytest.mark.parametrize("job_config, kind", [("oops", "str"), ([1, 2], "list"), (7, "int")])
+def test_get_detail_whose_job_config_is_not_an_object_is_a_one_line_job_error_naming_the_field(job_config, kind):
+    detail = dict(build_detail(), job_config=job_config)
+    client = FakeClient([(("GET", DETAIL, None), {"is_success": "true", "job_detail": detail})])
+    with pytest.raises(JobError) as excinfo:
+        get_detail(client, JOB_ID)
+    assert excinfo.value.msg == ("GET %s answered a job_detail whose job_config is not an object: the answer is "
+                                 "malformed." % DETAIL)
+
+
+def test_get_detail_without_job_config_is_read_as_unset():
+    detail = dict(build_detail(), job_config=None)
+    client = FakeClient([(("GET", DETAIL, None), {"is_success": "true", "job_detail": detail})])
+    assert job_shape(get_detail(client, JOB_ID))["parallel_number"] is None
+
+
 # -- job_shape -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fields, message", [
+    (dict(job_config="oops"), "job_config is a string, not an object"),
+    (dict(parallel_number="many"), "job_config.parallel_number is a string that cannot be read as a int"),
+    (dict(log_enabled="maybe"), "job_config.log_enabled is a string that cannot be read as a bool"),
+])
+def test_a_malformed_field_of_a_detail_names_the_field(fields, message):
+    detail = dict(build_detail(), **fields) if "job_config" in fields else build_detail(**fields)
+    with pytest.raises(ValueError) as excinfo:
+        job_shape(detail)
+    assert str(excinfo.value).startswith(message)
+
 
 def test_job_shape_has_every_option_and_the_read_only_keys():
     job = job_shape(build_detail(status="job_running"))

@@ -44,7 +44,7 @@ class FakeClient(object):
     def project_path(self, *segments):
         return "/v1.0/p1/" + "/".join(str(segment) for segment in segments)
 
-    def call(self, method, path, body=None, expect=dict):
+    def call(self, method, path, body=None, expect=dict, idempotent=True):
         self.calls.append((method, path, body))
         assert self.script, "unexpected call %s %s" % (method, path)
         want_method, want_path, outcome = self.script.pop(0)
@@ -168,8 +168,11 @@ def test_restart_times_out_when_the_job_does_not_stop(job_detail, clock):
     up = update(client, clock, allow_restart=True, wait_timeout=5, parallel_number=4)
     with pytest.raises(JobUpdateError) as excinfo:
         up.run()
+    # The restart was cut short after this task's stop: the message says so, and how to bring the job back.
     assert excinfo.value.msg == ("Flink job 104: the job did not stop: still job_canceling after wait_timeout=5 "
-                                 "seconds (no status description).")
+                                 "seconds (no status description). This task stopped the job, and it is (or will be) "
+                                 "stopped: it was not started again. Run the task with state: started to bring it "
+                                 "back.")
     assert excinfo.value.extra["status"] == "job_canceling" and clock.sleeps == [0.5, 1, 2, 1.5]
     assert up.wrote is True and up.done == ["stop with savepoint"]
 
@@ -233,7 +236,7 @@ def test_lost_stop_answer_with_the_job_still_running_fails_as_possibly_changed(j
     with pytest.raises(DliApiError) as excinfo:
         up.run()
     assert excinfo.value.msg.endswith("it may have taken effect. The job is job_running.")
-    assert up.wrote is True and up.done == []
+    assert up.wrote is True and up.done == ["stop with savepoint"]  # sent, and it may yet take effect
 
 
 def test_stop_refused_because_someone_else_stopped_the_job_updates_it_and_leaves_it_stopped(job_detail, clock):
@@ -257,7 +260,9 @@ def test_start_refused_after_the_update_says_the_job_is_stopped_and_updated(job_
         up.run()
     assert excinfo.value.msg == (
         "Flink job 104: the job is stopped and updated, but it could not be started again: POST %s failed: HTTP 200 "
-        "but is_success is false: No resources in queue It is job_cancel_success." % RUN_PATH)
+        "but is_success is false: No resources in queue It is job_cancel_success. This task stopped the job, and it "
+        "is (or will be) stopped: it was not started again. Run the task with state: started to bring it back."
+        % RUN_PATH)
     assert excinfo.value.extra["status"] == "job_cancel_success"
     assert up.wrote is True and up.done == ["stop with savepoint", "update parallel_number"]
 
@@ -277,12 +282,52 @@ def test_failed_update_after_the_stop_starts_the_job_again_unchanged(job_detail,
                       path=PUT_PATH, status_code=400, error_code="DLI.0001")
     client = FakeClient([
         get(job_detail(status="job_running", resume_checkpoint=True)), stop(),
-        get(job_detail(status="job_cancel_success")), put(bad), run()])
+        get(job_detail(status="job_cancel_success")), put(bad), run(), get(job_detail(status="job_submitting"))])
     up = update(client, clock, allow_restart=True, parallel_number=4)
     with pytest.raises(DliApiError) as excinfo:
         up.run()
     assert bodies(client)[-1] == {"job_ids": [104], "resume_savepoint": True}
-    assert excinfo.value.msg.endswith("The job had been stopped for the update and was started again unchanged.")
+    # What the job is after the start is read, not assumed; the start is one of the writes listed.
+    assert methods(client)[-1] == ("GET", JOB)
+    assert excinfo.value.msg.endswith("The job had been stopped for the update; a start was sent to bring it back "
+                                      "unchanged, and the job read back after it is job_submitting.")
+    assert up.done == ["stop with savepoint", "start from savepoint"]
+
+
+def test_failed_update_whose_start_again_cannot_be_read_back_says_so_and_lists_the_start(job_detail, clock):
+    bad = DliApiError("PUT %s failed: HTTP 400 DLI.0001: Parameter check failed" % PUT_PATH, method="PUT",
+                      path=PUT_PATH, status_code=400, error_code="DLI.0001")
+    unreadable = DliApiError("GET %s failed: HTTP 503" % JOB, method="GET", path=JOB, status_code=503)
+    client = FakeClient([
+        get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")), put(bad),
+        run(), ("GET", JOB, unreadable)])
+    up = update(client, clock, allow_restart=True, parallel_number=4)
+    with pytest.raises(DliApiError) as excinfo:
+        up.run()
+    assert excinfo.value.msg.endswith("a start was sent to bring it back unchanged, but reading the job back after it "
+                                      "failed: GET %s failed: HTTP 503" % JOB)
+    assert "state: started" not in excinfo.value.msg  # the start was sent: the job is not left stopped by this task
+    assert up.done == ["stop with savepoint", "start from savepoint"]
+
+
+def test_a_write_whose_read_back_fails_is_still_listed_in_actions(job_detail, clock):
+    unreadable = DliApiError("GET %s failed: HTTP 503" % JOB, method="GET", path=JOB, status_code=503)
+    client = FakeClient([get(job_detail()), put(lost("PUT", PUT_PATH)), ("GET", JOB, unreadable)])
+    up = update(client, clock, parallel_number=4)
+    with pytest.raises(JobUpdateError, match="Reading the job back failed too"):
+        up.run()
+    assert up.wrote is True and up.done == ["update parallel_number"]
+
+
+def test_a_lost_start_whose_read_back_fails_is_listed_with_the_stop(job_detail, clock):
+    unreadable = DliApiError("GET %s failed: HTTP 503" % JOB, method="GET", path=JOB, status_code=503)
+    client = FakeClient([
+        get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")), put(),
+        run(lost("POST", RUN_PATH)), ("GET", JOB, unreadable)])
+    up = update(client, clock, allow_restart=True, parallel_number=4)
+    with pytest.raises(JobUpdateError, match="Reading the job back failed too"):
+        up.run()
+    assert up.done == RESTART_ACTIONS
 
 
 # -- someone else acting on the same job ---------------------------------------------------------
@@ -449,8 +494,10 @@ def job_update(client, clock, job_id=104, state="present", check_mode=False, upg
 class PagedClient(FakeClient):
     """FakeClient that also records the query of each call."""
 
-    def call(self, method, path, body=None, expect=dict, params=None):
+    def call(self, method, path, body=None, expect=dict, idempotent=True, params=None):
         self.calls.append((method, path, body if params is None else params))
+        if not idempotent:
+            self.not_idempotent = getattr(self, "not_idempotent", []) + [(method, path)]
         assert self.script, "unexpected call %s %s" % (method, path)
         want_method, want_path, outcome = self.script.pop(0)
         assert (method, path) == (want_method, want_path), "expected %s %s, got %s %s" % (
@@ -610,12 +657,53 @@ def test_a_lost_create_answer_is_judged_by_the_jobs_of_that_name(job_detail, clo
     assert up.notes[0].endswith("A job named 'enrich' exists now (id 2001): the create took effect.")
 
 
-def test_a_lost_create_answer_with_no_job_of_that_name_fails_as_possibly_changed(clock):
-    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)), listed()])
-    up = job_update(client, clock, job_id=None, name="enrich")
-    with pytest.raises(JobUpdateError, match="No jobs named 'enrich' exist now: run the task again"):
+def test_a_lost_create_answer_with_no_job_of_that_name_looks_until_wait_timeout_then_fails_as_possibly_changed(clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH))] + [listed()] * 4)
+    up = job_update(client, clock, job_id=None, name="enrich", wait_timeout=3)
+    with pytest.raises(JobUpdateError) as excinfo:
         up.run()
-    assert up.wrote is True
+    assert excinfo.value.msg.endswith("No job named 'enrich' was listed within wait_timeout=3 seconds: the create did "
+                                      "not take effect; running the task again creates it.")
+    assert clock.sleeps == [0.5, 1, 1.5] and not client.script
+    assert up.wrote is True and up.done == ["create"]
+
+
+def test_a_slow_create_is_found_when_it_is_listed_late_and_is_sent_once(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)), listed(), listed(),
+                          listed({"job_id": 2001, "name": "enrich"}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")})])
+    up = job_update(client, clock, job_id=None, name="enrich", wait_timeout=60)
+    result = up.run()
+    assert result["job_id"] == 2001 and result["changed"] is True and result["actions"] == ["create"]
+    assert [call[:2] for call in client.calls].count(("POST", CREATE_PATH)) == 1
+    assert client.not_idempotent == [("POST", CREATE_PATH)]  # never sent again by the client after a 5xx
+    assert clock.sleeps == [0.5, 1]
+
+
+def test_a_lost_create_that_made_two_jobs_names_them_and_advises_no_run_again(clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)),
+                          listed({"job_id": 2001, "name": "enrich"}, {"job_id": 2002, "name": "enrich"})])
+    with pytest.raises(JobUpdateError) as excinfo:
+        job_update(client, clock, job_id=None, name="enrich").run()
+    assert "2 jobs named 'enrich' exist now (ids 2001, 2002)" in excinfo.value.msg
+    assert "run the task again" not in excinfo.value.msg
+
+
+def test_a_lost_create_whose_lookup_fails_does_not_advise_running_again(clock):
+    unreadable = DliApiError("GET %s failed: HTTP 503" % LIST_PATH, method="GET", path=LIST_PATH, status_code=503)
+    client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)), ("GET", LIST_PATH, unreadable)])
+    with pytest.raises(JobUpdateError) as excinfo:
+        job_update(client, clock, job_id=None, name="enrich").run()
+    assert "A job named 'enrich' may exist: look for it before running the task again." in excinfo.value.msg
+
+
+def test_a_create_answered_without_a_job_id_looks_the_job_up_by_name(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, {"is_success": "true", "message": "created"}),
+                          listed({"job_id": 2001, "name": "enrich"}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")})])
+    up = job_update(client, clock, job_id=None, name="enrich")
+    assert up.run()["job_id"] == 2001
+    assert up.notes[0].startswith("POST %s answered without job.job_id" % CREATE_PATH)
 
 
 def test_a_job_id_that_does_not_exist_is_not_created(clock):

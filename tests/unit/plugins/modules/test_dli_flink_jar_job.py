@@ -675,3 +675,30 @@ def test_state_stopped_wires_the_stop_and_its_message(capsys, http):
 def test_tags_with_a_nested_value_are_refused_before_any_request(capsys, no_http):
     result = fail(capsys, dict(job_id=None, name="new", tags={"team": {"a": 1}}))
     assert result["msg"].startswith("tags must map keys to single values") and len(no_http.calls) == 0
+
+
+# -- malformed answers: one line naming the job and the field, never a traceback ---------------------
+
+def test_a_detail_whose_job_config_is_a_string_is_a_one_line_failure(capsys, http):
+    answer = detail_answer()
+    answer["job_detail"]["job_config"] = "not an object"
+    http.add(http_stub.GET, BASE + JOB_PATH, json=answer)
+    result = fail(capsys, dict(parallel_number=4))
+    assert result["msg"] == ("Flink job 104: GET %s answered a job_detail whose job_config is not an object: the "
+                             "answer is malformed." % JOB_PATH)
+    assert "exception" not in result and result["changed"] is False and sequence(http) == [GET]
+
+
+def test_a_detail_with_a_field_of_the_wrong_type_names_the_field(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(parallel_number="many"))
+    result = fail(capsys, dict(parallel_number=4))
+    assert result["msg"].startswith("Flink job 104: the job detail answer holds a value this module cannot read: "
+                                    "job_config.parallel_number is a string that cannot be read as a int")
+    assert "\n" not in result["msg"] and "exception" not in result
+
+
+def test_an_answer_of_100000_nested_brackets_is_a_one_line_failure(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, body="[" * 100000, content_type="application/json")
+    result = fail(capsys, dict(parallel_number=4))
+    assert result["msg"].startswith("Flink job 104: GET %s failed: HTTP 200 with a body that is not JSON" % JOB_PATH)
+    assert "\n" not in result["msg"] and "exception" not in result and len(result["msg"]) < 400

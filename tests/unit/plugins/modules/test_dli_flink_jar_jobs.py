@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """dli_flink_jar_jobs run end to end through main(), as Ansible runs it, against stubbed HTTP: the refusals
-before any job is tried (the converging itself is tested in test_flink_job_fleet)."""
+before any job is tried, results and summary returned whatever fails, a malformed answer failing its own job
+in one line, and changed telling of writes (the converging itself is tested in test_flink_job_fleet)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -18,7 +19,7 @@ import pytest
 import http_stub
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_jobs
-from conftest import patch_module_args  # shared fixtures (tests/unit/conftest.py)
+from conftest import build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
 
 pytestmark = pytest.mark.usefixtures("clean_env", "fake_time")
 
@@ -26,6 +27,7 @@ BASE = "https://dli.test.example.com"
 SK = "SK-very-secret-0123456789"
 CONNECTION = dict(endpoint=BASE, project_id="p1", access_key="AKVISIBLEID", secret_key=SK, max_retries=0)
 LIST_PATH = "/v1.0/p1/streaming/jobs"
+JOBS = BASE + LIST_PATH
 
 
 def run_module(capsys, jobs, **args):
@@ -61,3 +63,26 @@ def test_a_failed_list_of_the_jobs_named_fails_every_job_and_writes_nothing(caps
     assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["a", 7]}
     assert [(call.request.method, urlsplit(call.request.url).path) for call in http.calls] == [("GET", LIST_PATH)]
     assert SK not in json.dumps(result)
+
+
+def test_jobs_that_cannot_be_found_each_fail_and_results_and_summary_are_returned(capsys, http):
+    http.add(http_stub.GET, JOBS, status=400, json={"error_code": "DLI.0001", "error_msg": "bad query"})
+    code, result = run_module(capsys, [{"name": "a"}, {"name": "b"}])
+    assert code == 1 and result["failed"] is True and result["changed"] is False
+    assert result["msg"].startswith("GET /v1.0/p1/streaming/jobs?limit=100&offset=0 failed: HTTP 400 DLI.0001: bad query")
+    assert [job["msg"] for job in result["results"]] == [result["msg"]] * 2
+    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["a", "b"]}
+
+
+def test_a_malformed_detail_fails_its_job_in_one_line_and_the_write_to_another_makes_the_task_changed(capsys, http):
+    malformed = {"is_success": "true", "job_detail": dict(build_detail(job_id=1, name="a"), job_config="x")}
+    http.add(http_stub.GET, JOBS + "/1", json=malformed)
+    http.add(http_stub.GET, JOBS + "/2", json={"is_success": "true", "job_detail": build_detail(job_id=2, name="b")})
+    http.add(http_stub.PUT, BASE + "/v1.0/p1/streaming/flink-jobs/2", json={"is_success": True, "job": {"update_time": 5}})
+    code, result = run_module(capsys, [{"job_id": 1, "desc": "new"}, {"job_id": 2, "desc": "new"}])
+    assert code == 1 and result["changed"] is True
+    assert result["results"][0]["msg"] == ("Flink job 1: GET /v1.0/p1/streaming/jobs/1 answered a job_detail whose "
+                                           "job_config is not an object: the answer is malformed.")
+    assert result["results"][1]["changed"] is True and result["results"][1]["actions"] == ["update desc"]
+    assert result["summary"]["failed"] == [1] and result["summary"]["changed"] == [2]
+    assert "exception" not in result
