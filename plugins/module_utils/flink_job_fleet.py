@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError, is_true
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, list_jobs
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
     checked_job_options,
@@ -173,8 +173,8 @@ def pages(total):
 def project_job_count(client):
     """How many jobs the project has (one list call of one job)."""
     answer = client.call("GET", client.project_path("streaming", "jobs"), params=dict(limit=1, offset=0))
-    total = (answer.get("job_list") or {}).get("total_count") if isinstance(answer.get("job_list"), dict) else None
-    return total if isinstance(total, int) else None
+    job_list = answer.get("job_list")
+    return count_value(job_list.get("total_count")) if isinstance(job_list, dict) else None
 
 
 def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,

@@ -296,6 +296,22 @@ def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
     assert result["changed"] is False
 
 
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("answer", [
+    dict(body=""),  # a bare 404: a wrong endpoint's
+    dict(json={"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published in the "
+                                                        "environment"}),
+])
+def test_a_404_without_a_dli_not_found_code_fails_and_names_the_endpoint(capsys, http, state, answer):
+    # Taken for "no such job" before: state=absent reported ok, and nothing said the endpoint was wrong.
+    http.add(http_stub.GET, BASE + JOB_PATH, status=404, **answer)
+    result = fail(capsys, dict(state=state))
+    assert sequence(http) == [GET]
+    assert "not found in project" not in result["msg"] and result["status_code"] == 404
+    assert "no such API at %s" % BASE in result["msg"] and "Check endpoint (HW_DLI_ENDPOINT)" in result["msg"]
+    assert result["changed"] is False
+
+
 def test_other_400_is_not_taken_for_a_missing_job(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, status=400,
              json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})

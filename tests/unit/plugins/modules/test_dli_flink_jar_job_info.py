@@ -143,6 +143,16 @@ def test_by_id_a_missing_job_is_an_empty_list(capsys, http, status, code):
     assert result["jobs"] == []
 
 
+@pytest.mark.parametrize("answer", [dict(body=""), dict(json={"error_code": "APIGW.0101", "error_msg": "The API does "
+                                                                "not exist or has not been published"})])
+def test_by_id_a_404_without_a_dli_not_found_code_fails_instead_of_an_empty_list(capsys, http, answer):
+    http.add(http_stub.GET, BASE + job_path(JOB_ID), status=404, **answer)
+    result = fail(capsys, dict(job_id=JOB_ID))
+    assert calls(http) == [detail_call(JOB_ID)]
+    assert "jobs" not in result and result["status_code"] == 404
+    assert "no such API at %s" % BASE in result["msg"] and "Check endpoint (HW_DLI_ENDPOINT)" in result["msg"]
+
+
 def test_by_id_the_filters_apply_to_the_detail(capsys, http):
     add_detail(http, JOB_ID, status="job_running")
     add_detail(http, JOB_ID, status="job_running")
