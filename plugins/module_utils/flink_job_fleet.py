@@ -166,6 +166,28 @@ def find_jobs(client, checked):
     return found
 
 
+def same_job_entries(checked, found):
+    """JobError naming the entries of ``jobs`` that are one job (the same id twice, an id and that job's name, or
+    a new name twice), which would flip the job on every run or create it twice; None when each is given once.
+    Judged by ``find_jobs``' ids, so after the reads and before any write."""
+    entries = {}
+    for index, (params, (job_id, dummy, error)) in enumerate(zip(checked, found)):
+        if error is not None:  # a name that several jobs have fails on its own
+            continue
+        key = "id %s" % job_id if job_id is not None else "named %r, which no job has yet: it would be created twice" % (
+            params["name"])
+        entries.setdefault(key, []).append(index)
+    problems = ["%s are the same job (%s)" % (_and_list(["jobs[%s]" % index for index in indexes]), key)
+                for key, indexes in sorted(entries.items(), key=lambda item: item[1]) if len(indexes) > 1]
+    if not problems:
+        return None
+    return JobError("%s. Give each job once. Nothing was written." % "; ".join(problems))
+
+
+def _and_list(items):
+    return items[0] if len(items) == 1 else "%s and %s" % (", ".join(items[:-1]), items[-1])
+
+
 def pages(total):
     return (total + PAGE_SIZE - 1) // PAGE_SIZE
 
@@ -182,6 +204,9 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
     """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary) for
     the jobs as checked_jobs gives them."""
     found = find_jobs(client, [params for params, dummy in checked])
+    duplicates = same_job_entries([params for params, dummy in checked], found)
+    if duplicates is not None:
+        raise duplicates
     batching = BatchingClient(client, window=window)
     results, notes = [None] * len(checked), [[] for dummy in checked]
 

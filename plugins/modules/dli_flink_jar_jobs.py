@@ -19,6 +19,8 @@ description:
     is written.
   - The jobs of O(jobs) given by their C(name) only (no C(job_id)) are found with one paged list of the project's jobs,
     not one list each.
+  - One job given twice (the same C(job_id) twice, a C(job_id) and that job's C(name), or a new C(name) twice) fails
+    the task, naming both entries, after the reads and before any write.
   - Stops and starts that the threads send at about the same time go out as one call each (the API's stop and run
     calls take a list of job ids); each job is judged by its own element of the answer.
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
