@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import job_from_detail
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem, job_from_detail
 
 # How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.
 NOT_FOUND_CODES = ("DLI.16001", "DLI.0002", "DLI.0023")
@@ -51,7 +51,7 @@ def get_detail(client, job_id):
         if exc.path == path and exc.error_code in NOT_FOUND_CODES:
             raise JobNotFound("not found in project %s (%s)." % (client.project_id, exc.msg),
                               status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
-        note_wrong_endpoint(client, exc)
+        note_wrong_endpoint(client, exc, path)
         raise
     detail = answer.get("job_detail")
     if not isinstance(detail, dict):
@@ -59,16 +59,15 @@ def get_detail(client, job_id):
     return detail
 
 
-def note_wrong_endpoint(client, exc):
-    """Say what a 404 without a DLI not-found code means, on the error itself: the API gateway found no such
-    API (an ``APIGW.*`` code, or no code at all), so the endpoint, region or project is wrong; nothing says
-    whether the job exists."""
-    if exc.status_code != 404 or exc.error_code in NOT_FOUND_CODES or getattr(exc, "endpoint_noted", False):
+def note_wrong_endpoint(client, exc, path):
+    """Say what a 404 of the call to ``path`` without a DLI not-found code means, on the error itself: the API
+    gateway found no such API (an ``APIGW.*`` code, or no code at all), so the endpoint, region or project is
+    wrong; nothing says whether the job exists. Another call's 404 (IAM's login) is left as it is."""
+    if exc.status_code != 404 or exc.error_code in NOT_FOUND_CODES or (exc.path or "").split("?")[0] != path:
         return
     exc.msg += (" An HTTP 404 without DLI's not-found code (%s) comes from the API gateway: there is no such API "
                 "at %s, which says nothing about the job. Check endpoint (HW_DLI_ENDPOINT), region (HW_REGION_NAME) "
                 "and project_id (HW_PROJECT_ID)." % (", ".join(NOT_FOUND_CODES), client.endpoint))
-    exc.endpoint_noted = True
 
 
 def list_jobs(client, **filters):
@@ -84,7 +83,7 @@ def list_jobs(client, **filters):
         try:
             answer = client.call("GET", path, params=dict(query, limit=PAGE_SIZE, offset=offset))
         except DliApiError as exc:
-            note_wrong_endpoint(client, exc)
+            note_wrong_endpoint(client, exc, path)
             raise
         job_list = answer.get("job_list")
         page = job_list.get("jobs") if isinstance(job_list, dict) else None
@@ -148,6 +147,9 @@ def read_jobs(client, job_id, name, filters):
     """The jobs, each as ``job_shape`` makes it: by id, by exact name, or the list call's with ``filters``.
 
     With an id or a name, ``filters`` are compared to each job's detail here; otherwise the list call applies them."""
+    problem = integer_problem("job_id", job_id)
+    if problem:
+        raise JobError(problem)
     wanted = dict((key, value) for key, value in filters.items() if value not in (None, ""))
     if job_id is not None:
         ids = [job_id]

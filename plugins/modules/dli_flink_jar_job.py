@@ -321,8 +321,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the job's stops and starts, for the whole task; at least V(1) with O(allow_restart=true)
-        and with O(state=started), O(state=stopped) or O(state=absent).
+      - Seconds to wait for the job's stops and starts, for the whole task, at most V(86400); at least V(1) with
+        O(allow_restart=true) and with O(state=started), O(state=stopped) or O(state=absent).
       - Also bounds how long the retries of one call may wait (see O(max_retries)).
     type: int
     default: 600

@@ -143,6 +143,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import
     checked_jobs,
     converge_jobs,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
 
@@ -160,8 +161,9 @@ def main():
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None
     try:
-        if params["concurrency"] < 1:
-            raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
+        problem = integer_problem("concurrency", params["concurrency"], minimum=1)
+        if problem:
+            raise ValueError(problem)
         checked = checked_jobs(params["jobs"])
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget)

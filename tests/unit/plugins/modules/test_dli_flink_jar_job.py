@@ -362,6 +362,18 @@ def test_a_rule_broken_by_the_stored_job_does_not_block_an_unrelated_edit(capsys
     (dict(runtime_config=["k=v"]), "runtime_config"),
     (dict(wait_timeout=-1), "wait_timeout"),
     (dict(max_retries=-1), "max_retries"),
+    # Booleans are not integers, though Ansible's int type lets them through; huge values crashed the task.
+    (dict(job_id=True), "job_id must be an integer, not a boolean (true)."),
+    (dict(parallel_number=True), "parallel_number must be an integer, not a boolean (true)."),
+    (dict(resume_max_num=False), "resume_max_num must be an integer, not a boolean (false)."),
+    (dict(wait_timeout=True), "wait_timeout must be an integer, not a boolean (true)."),
+    (dict(timeout=True), "timeout must be an integer, not a boolean (true)."),
+    (dict(max_retries=True), "max_retries must be an integer, not a boolean (true)."),
+    (dict(timeout=10 ** 10), "timeout must be at most 3600 seconds, not 10000000000."),
+    (dict(wait_timeout=10 ** 10), "wait_timeout must be 0 to 86400 seconds, not 10000000000."),
+    (dict(max_retries=10 ** 6), "max_retries must be at most 100, not 1000000."),
+    (dict(region="cn north-4", endpoint=None), "region (HW_REGION_NAME) must be letters, digits and - only"),
+    (dict(cloud="myhuaweicloud.com/x", endpoint=None, region="eu-de"), "cloud (HW_CLOUD) must be letters, digits"),
 ])
 def test_invalid_options_fail_before_any_request(capsys, no_http, args, expected):
     result = fail(capsys, dict(dict(job_id=JOB_ID, parallel_number=2), **args))

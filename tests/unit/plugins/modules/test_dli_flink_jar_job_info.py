@@ -153,6 +153,13 @@ def test_by_id_a_404_without_a_dli_not_found_code_fails_instead_of_an_empty_list
     assert "no such API at %s" % BASE in result["msg"] and "Check endpoint (HW_DLI_ENDPOINT)" in result["msg"]
 
 
+def test_a_boolean_job_id_is_refused_before_any_request(capsys, no_http):
+    # Ansible's int type lets true through: it was sent as GET .../jobs/True.
+    result = fail(capsys, dict(job_id=True))
+    assert result["msg"] == "job_id must be an integer, not a boolean (true)."
+    assert len(no_http.calls) == 0
+
+
 def test_by_id_the_filters_apply_to_the_detail(capsys, http):
     add_detail(http, JOB_ID, status="job_running")
     add_detail(http, JOB_ID, status="job_running")
