@@ -35,6 +35,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     TokenAuth,
     clean_header_options,
     credentials_from_params,
+    refuse_blank_secrets,
 )
 
 try:
@@ -276,6 +277,7 @@ class DliClient:
         if not PROJECT_ID.match(self.project_id):
             raise ConfigError("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
                               "up to 64 characters.")
+        refuse_blank_secrets(params)  # before clean_header_options, which would make a blank token unset
         clean_header_options(params)
         self.credentials = credentials_from_params(params)
         self.endpoint, self.iam_endpoint = resolve_endpoints(params)

@@ -703,3 +703,39 @@ def test_state_stopped_wires_the_stop_and_its_message(capsys, http):
 def test_tags_with_a_nested_value_are_refused_before_any_request(capsys, no_http):
     result = fail(capsys, dict(job_id=None, name="new", tags={"team": {"a": 1}}))
     assert result["msg"].startswith("tags must map keys to single values") and len(no_http.calls) == 0
+
+
+# -- blank and short secrets ------------------------------------------------------------------------
+
+def test_a_blank_secret_key_is_refused_naming_it_and_the_message_keeps_its_spaces(capsys, no_http):
+    # HW_SECRET_KEY=' ' made every space of the message ******** (Ansible's no_log masking and the module's own).
+    result = fail(capsys, dict(secret_key=" ", parallel_number=4))
+    assert result["msg"] == "secret_key (HW_SECRET_KEY) is blank: give the secret itself, or leave both the option " \
+        "and the variable unset."
+    assert result["invocation"]["module_args"]["secret_key"] == "********"
+    assert len(no_http.calls) == 0
+
+
+def test_a_short_secret_key_warns_and_is_masked_as_a_word_only(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, status=401, json={
+        "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: signature mismatch for a"})
+    code, result, out = run_module(capsys, dict(secret_key="a", parallel_number=4))
+    assert code == 1 and result["failed"] is True
+    assert "Incorrect IAM authentication information: signature mismatch for ********" in result["msg"]
+    assert "secret_key (HW_SECRET_KEY) is shorter than 8 characters, which no real one is: check the value given. It " \
+        "is hidden in messages only where it stands as a word of its own." in warning_texts(result)
+    assert result["invocation"]["module_args"]["secret_key"] == "********"
+    assert '"secret_key": "a"' not in out
+
+
+def test_a_secret_key_of_eight_characters_or_more_gives_no_warning(capsys, http, monkeypatch):
+    from ansible.module_utils.common import warnings
+    monkeypatch.setattr(warnings, "_global_warnings", {})  # a process's warnings pile up: none of earlier tests
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(parallel_number=4))
+    result = succeed(capsys, dict(secret_key="abcdefgh", parallel_number=4))
+    assert not any("shorter than" in text for text in warning_texts(result)) and result["changed"] is False
+
+
+def warning_texts(result):
+    """The texts of the result's warnings (ansible-core 2.19 gives each as a summary object)."""
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
