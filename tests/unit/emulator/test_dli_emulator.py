@@ -863,8 +863,8 @@ def test_a_status_fault_with_an_error_code_or_an_empty_body(url):
     bare = call(url, "GET", job_path(1001))
     assert bare.status_code == 404 and bare.content == b""
     gateway = call(url, "GET", job_path(1001))
-    assert gateway.status_code == 404 and gateway.json() == {"error_code": "APIGW.0101",
-                                                              "error_msg": "The API does not exist"}
+    assert gateway.status_code == 404
+    assert gateway.json() == {"error_code": "APIGW.0101", "error_msg": "The API does not exist"}
     assert call(url, "GET", job_path(1001)).status_code == 200
 
 

@@ -143,8 +143,10 @@ def test_by_id_a_missing_job_is_an_empty_list(capsys, http, status, code):
     assert result["jobs"] == []
 
 
-@pytest.mark.parametrize("answer", [dict(body=""), dict(json={"error_code": "APIGW.0101", "error_msg": "The API does "
-                                                                "not exist or has not been published"})])
+GATEWAY_404 = {"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published"}
+
+
+@pytest.mark.parametrize("answer", [dict(body=""), dict(json=GATEWAY_404)])
 def test_by_id_a_404_without_a_dli_not_found_code_fails_instead_of_an_empty_list(capsys, http, answer):
     http.add(http_stub.GET, BASE + job_path(JOB_ID), status=404, **answer)
     result = fail(capsys, dict(job_id=JOB_ID))
