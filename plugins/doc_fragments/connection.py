@@ -16,6 +16,7 @@ options:
     description:
       - Huawei Cloud or Open Telekom Cloud region, for example V(cn-north-4), V(ap-southeast-1) or V(eu-de).
       - Builds the default O(endpoint) and O(iam_endpoint). Required unless both are set.
+      - Surrounding spaces are stripped; a region with any other character than letters, digits and V(-) is refused.
       - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
     type: str
   project_id:
@@ -95,7 +96,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds one HTTP request may take as a whole, from connecting to the last byte of the answer. At least V(1).
+      - Seconds one HTTP request may take as a whole, from connecting to the last byte of the answer. V(1) to V(3600).
       - Also the least time the retries of one call may wait in all (see O(max_retries)).
     type: int
     default: 30
@@ -103,7 +104,7 @@ options:
     description:
       - How often a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection that could not be made, with
         jittered exponential backoff (0.5, 1, 2, 4 ... seconds, at most 20), or after the C(Retry-After) the
-        service asks for. V(0) disables retries. Every retry is signed afresh.
+        service asks for. V(0) disables retries, V(100) is the most. Every retry is signed afresh.
       - The waits of one call are bounded by the longer of O(timeout) and, in modules that have it, C(wait_timeout).
         A C(Retry-After) longer than that fails at once, with the service's C(Retry-After) in the message.
       - A write (update, stop, start) whose answer was lost after it was sent (a read timeout, a dropped connection,

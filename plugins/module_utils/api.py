@@ -36,6 +36,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     clean_header_options,
     credentials_from_params,
     proxy_secrets,
+    refuse_blank_secrets,
 )
 
 try:
@@ -63,6 +64,9 @@ DEFAULT_CLOUD = "myhuaweicloud.com"
 REGION_CLOUD = {"eu-west-101": "myhuaweicloud.eu"}
 # Project ids are 32 hex digits; anything that could change the path (/, .., ?, %) is refused.
 PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# What a region and a cloud domain may hold: they are parts of the endpoints' host names.
+HOST_LABEL = re.compile(r"^[A-Za-z0-9-]{1,63}$")
+HOST_NAME = re.compile(r"^[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$")
 # CA bundles taken from the environment, as requests and curl take them (SSL_CERT_FILE works too, through OpenSSL).
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # What each credential kind (auth's ``method``) is called in messages.
@@ -74,6 +78,9 @@ TOKEN_RENEWAL_MARGIN = 300
 # How much longer than ``timeout`` one exchange may take as a whole: enough for the connect timeout
 # to come first, so a connection that could not be made is known as such (nothing was sent).
 EXCHANGE_GRACE = 0.5
+# Bounds of the timeout and max_retries options: an hour for one exchange, and more tries than any budget allows.
+MAX_TIMEOUT = 3600
+MAX_RETRIES = 100
 
 
 def _option_spec(name, **spec):
@@ -186,9 +193,17 @@ def _base_url(option, url, allowed_paths=("", "/")):
 def resolve_endpoints(params):
     """Return (dli_base_url, iam_base_url) from the connection options; IAM's is None
     when neither iam_endpoint nor region is given (only password login needs it)."""
-    # An empty value is unset, as the empty variables an AWX credential injects for inputs left blank.
-    region = params.get("region") or None
-    cloud = params.get("cloud") or REGION_CLOUD.get(region, DEFAULT_CLOUD)
+    # An empty value is unset, as the empty variables an AWX credential injects for inputs left blank. Surrounding
+    # whitespace is stripped, as of the other options; what is left must fit in a host name, or no request could
+    # reach the endpoint built from it (and the name lookup's failures would be retried for nothing).
+    region = (params.get("region") or "").strip() or None
+    cloud = (params.get("cloud") or "").strip() or REGION_CLOUD.get(region, DEFAULT_CLOUD)
+    for option, value, pattern, example in (("region", region, HOST_LABEL, "cn-north-4"),
+                                            ("cloud", cloud, HOST_NAME, "myhuaweicloud.com")):
+        if value is not None and not pattern.match(value):
+            raise ConfigError("%s (%s) must be letters, digits and -%s only, such as %s: it is part of the endpoints' "
+                              "host names." % (option, ENVIRONMENT_VARIABLES[option], "" if option == "region" else " .",
+                                               example))
     endpoint = params.get("endpoint") or None
     iam = params.get("iam_endpoint") or None
     if not endpoint:
@@ -272,17 +287,25 @@ class DliClient:
         if not PROJECT_ID.match(self.project_id):
             raise ConfigError("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
                               "up to 64 characters.")
+        refuse_blank_secrets(params)  # before clean_header_options, which would make a blank token unset
         clean_header_options(params)
         self.credentials = credentials_from_params(params)
         self.endpoint, self.iam_endpoint = resolve_endpoints(params)
         if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
             raise ConfigError("Password login needs IAM: set iam_endpoint (HW_AUTH_URL) or region (HW_REGION_NAME).")
         self.timeout = params.get("timeout")
+        max_retries = params.get("max_retries")
+        for option, value in (("timeout", self.timeout), ("max_retries", max_retries)):
+            if isinstance(value, bool):  # Ansible's int type passes true and false through
+                raise ConfigError("%s must be an integer, not a boolean (%s)." % (option, str(value).lower()))
         if self.timeout is None or self.timeout < 1:
             raise ConfigError("timeout must be at least 1 second, not %s." % self.timeout)
-        max_retries = params.get("max_retries")
+        if self.timeout > MAX_TIMEOUT:  # far beyond that, the waits overflow the platform's clock
+            raise ConfigError("timeout must be at most %s seconds, not %s." % (MAX_TIMEOUT, self.timeout))
         if max_retries is None or max_retries < 0:
             raise ConfigError("max_retries must be 0 or more, not %s." % max_retries)
+        if max_retries > MAX_RETRIES:
+            raise ConfigError("max_retries must be at most %s, not %s." % (MAX_RETRIES, max_retries))
         self.retry = RetryPolicy(max_retries, max(retry_budget or 0, self.timeout))
         self.verify = self._verify(params)
         self.sleep = sleep

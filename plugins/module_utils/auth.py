@@ -52,6 +52,9 @@ SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "password")
 HEADER_OPTIONS = ("project_id", "access_key", "security_token", "auth_token")
 _HEADER_VALUE = re.compile(r"^[\x21-\x7e]+$")
 REDACTED = "********"
+# A secret shorter than this is hidden only where it stands as a word of its own: hiding each occurrence of
+# secret_key "a" took the letter out of every word of a message. Ansible's own no_log masking is held to the same.
+MIN_SECRET_LENGTH = 8
 
 SIGNING_ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
@@ -170,16 +173,25 @@ def proxy_secrets(environ=os.environ):  # pylint: disable=dangerous-default-valu
 
 
 class Redactor:
-    """Removes every form of the secrets it knows from a text."""
+    """Removes every form of the secrets it knows from a text: wherever it occurs, or for a secret shorter than
+    ``MIN_SECRET_LENGTH``, where it stands as a word of its own. A blank secret (which the client refuses) is
+    not one: hiding it would hide every space."""
 
     def __init__(self, secrets=()):
         self.forms = []
+        self.short_forms = []
+        self._short_pattern = None
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret):
-        if secret:
-            # Longest first, so that a form inside another is never left half-replaced.
+        if not secret or not secret.strip():
+            return
+        # Longest first, so that a form inside another is never left half-replaced.
+        if is_short_secret(secret):
+            self.short_forms = sorted(set(self.short_forms) | secret_forms(secret), key=len, reverse=True)
+            self._short_pattern = re.compile("|".join(r"(?<!\w)%s(?!\w)" % re.escape(form) for form in self.short_forms))
+        else:
             self.forms = sorted(set(self.forms) | secret_forms(secret), key=len, reverse=True)
 
     def __call__(self, text):
@@ -188,7 +200,43 @@ class Redactor:
         text = str(text)
         for form in self.forms:
             text = text.replace(form, REDACTED)
+        if self._short_pattern is not None:
+            text = self._short_pattern.sub(REDACTED, text)
         return text
+
+
+def is_short_secret(value):
+    return bool(value and value.strip()) and len(value.strip()) < MIN_SECRET_LENGTH
+
+
+def refuse_blank_secrets(params):
+    """CredentialsError naming a secret option that is blank (spaces only): no credential is blank, and an empty
+    value (an AWX input left blank) counts as unset instead."""
+    for option in SECRET_OPTIONS:
+        value = params.get(option)
+        if isinstance(value, str) and value and not value.strip():
+            raise CredentialsError("%s (%s) is blank: give the secret itself, or leave both the option and the "
+                                   "variable unset." % (option, ENVIRONMENT_VARIABLES[option]))
+
+
+def params_and_redactor(module):
+    """(params, redact) for a module's main: the options with their values, and the Redactor of its messages.
+
+    A blank or short secret (``MIN_SECRET_LENGTH``) is taken out of Ansible's no_log masking, which would hide
+    each of its occurrences (every space, or every "a") in the result, and its option shows ``********`` in the
+    result's invocation instead. The module warns about a short one, without its value."""
+    params = dict(module.params)
+    for option in SECRET_OPTIONS:
+        value = params.get(option)
+        if not isinstance(value, str) or not value or len(value.strip()) >= MIN_SECRET_LENGTH:
+            continue
+        module.no_log_values.discard(value)
+        module.params[option] = REDACTED
+        if value.strip():
+            module.warn("%s (%s) is shorter than %s characters, which no real one is: check the value given. It is "
+                        "hidden in messages only where it stands as a word of its own." % (
+                            option, ENVIRONMENT_VARIABLES[option], MIN_SECRET_LENGTH))
+    return params, Redactor(params.get(option) for option in SECRET_OPTIONS)
 
 
 def _encode(value):

@@ -285,6 +285,21 @@ def values_equal(field, left, right):
     return left == right
 
 
+def integer_problem(name, value, minimum=None, maximum=None, unit=""):
+    """The message for an integer option given as a boolean (Ansible's int type passes true and false through
+    as they are) or outside its bounds, or None. ``maximum`` keeps a huge value from crashing the task later
+    (a wait of 10**10 seconds overflows the platform's clock)."""
+    if isinstance(value, bool):
+        return "%s must be an integer, not a boolean (%s)." % (name, "true" if value else "false")
+    if value is None:
+        return None
+    if minimum is not None and value < minimum or maximum is not None and value > maximum:
+        bounds = "%s to %s" % (minimum, maximum) if minimum is not None and maximum is not None else \
+            "at least %s" % minimum if minimum is not None else "at most %s" % maximum
+        return "%s must be %s%s, not %s." % (name, bounds, unit, value)
+    return None
+
+
 def desired_from_params(params):
     """The fields the user set, as option values, checked against the API's limits.
     Raises ValueError with every problem found, before any request is made."""
@@ -292,6 +307,9 @@ def desired_from_params(params):
     for field in FIELDS:
         if params.get(field.name) is None:
             continue  # not set: never compared, never sent
+        if field.kind == "int" and isinstance(params[field.name], bool):
+            errors.append(integer_problem(field.name, params[field.name]))
+            continue
         try:
             value = to_option_value(field, params[field.name])
         except (TypeError, ValueError) as exc:

@@ -22,7 +22,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, list_jobs
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
     checked_job_options,
@@ -197,6 +197,28 @@ def find_jobs(client, checked):
     return found
 
 
+def same_job_entries(checked, found):
+    """JobError naming the entries of ``jobs`` that are one job (the same id twice, an id and that job's name, or
+    a new name twice), which would flip the job on every run or create it twice; None when each is given once.
+    Judged by ``find_jobs``' ids, so after the reads and before any write."""
+    entries = {}
+    for index, (params, (job_id, dummy, error)) in enumerate(zip(checked, found)):
+        if error is not None:  # a name that several jobs have fails on its own
+            continue
+        key = "id %s" % job_id if job_id is not None else "named %r, which no job has yet: it would be created twice" % (
+            params["name"])
+        entries.setdefault(key, []).append(index)
+    problems = ["%s are the same job (%s)" % (_and_list(["jobs[%s]" % index for index in indexes]), key)
+                for key, indexes in sorted(entries.items(), key=lambda item: item[1]) if len(indexes) > 1]
+    if not problems:
+        return None
+    return JobError("%s. Give each job once. Nothing was written." % "; ".join(problems))
+
+
+def _and_list(items):
+    return items[0] if len(items) == 1 else "%s and %s" % (", ".join(items[:-1]), items[-1])
+
+
 def pages(total):
     return (total + PAGE_SIZE - 1) // PAGE_SIZE
 
@@ -204,8 +226,8 @@ def pages(total):
 def project_job_count(client):
     """How many jobs the project has (one list call of one job)."""
     answer = client.call("GET", client.project_path("streaming", "jobs"), params=dict(limit=1, offset=0))
-    total = (answer.get("job_list") or {}).get("total_count") if isinstance(answer.get("job_list"), dict) else None
-    return total if isinstance(total, int) else None
+    job_list = answer.get("job_list")
+    return count_value(job_list.get("total_count")) if isinstance(job_list, dict) else None
 
 
 def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
@@ -220,6 +242,9 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
         raise
     except Exception as exc:  # pylint: disable=broad-exception-caught  # a malformed list answer: one line
         raise JobError("Finding the jobs failed: %s" % one_line(exc))
+    duplicates = same_job_entries([params for params, dummy in checked], found)
+    if duplicates is not None:
+        raise duplicates
     batching = BatchingClient(client, window=window)
     results, notes = [None] * len(checked), [[] for dummy in checked]
 

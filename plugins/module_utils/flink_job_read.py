@@ -11,12 +11,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import job_from_detail
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem, job_from_detail
 
 # How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.
 NOT_FOUND_CODES = ("DLI.16001", "DLI.0002", "DLI.0023")
 # The most jobs the list call returns at once.
 PAGE_SIZE = 100
+# The most pages one listing reads (100 jobs each): far more jobs than a project holds, so that a list call
+# that never ends (a total_count of 10**12 and full pages) fails the task instead of holding it.
+MAX_PAGES = 200
 # Keys of a returned job besides the option fields: what identifies it and what only the service sets.
 READ_ONLY_KEYS = ("job_id", "status", "update_time")
 
@@ -43,10 +46,12 @@ def get_detail(client, job_id):
     try:
         answer = client.call("GET", path)
     except DliApiError as exc:
-        # Only this lookup's own answer says the job is missing (not a failed login, say).
-        if exc.path == path and (exc.status_code == 404 or exc.error_code in NOT_FOUND_CODES):
+        # Only this lookup's own answer says the job is missing (not a failed login, say), and only by DLI's
+        # code: a 404 without one is the gateway's, for a URL that is wrong.
+        if exc.path == path and exc.error_code in NOT_FOUND_CODES:
             raise JobNotFound("not found in project %s (%s)." % (client.project_id, exc.msg),
                               status_code=exc.status_code, error_code=exc.error_code, request_id=exc.request_id)
+        note_wrong_endpoint(client, exc, path)
         raise
     detail = answer.get("job_detail")
     if not isinstance(detail, dict):
@@ -57,23 +62,67 @@ def get_detail(client, job_id):
     return detail
 
 
+def note_wrong_endpoint(client, exc, path):
+    """Say what a 404 of the call to ``path`` without a DLI not-found code means, on the error itself: the API
+    gateway found no such API (an ``APIGW.*`` code, or no code at all), so the endpoint, region or project is
+    wrong; nothing says whether the job exists. Another call's 404 (IAM's login) is left as it is."""
+    if exc.status_code != 404 or exc.error_code in NOT_FOUND_CODES or (exc.path or "").split("?")[0] != path:
+        return
+    exc.msg += (" An HTTP 404 without DLI's not-found code (%s) comes from the API gateway: there is no such API "
+                "at %s, which says nothing about the job. Check endpoint (HW_DLI_ENDPOINT), region (HW_REGION_NAME) "
+                "and project_id (HW_PROJECT_ID)." % (", ".join(NOT_FOUND_CODES), client.endpoint))
+
+
 def list_jobs(client, **filters):
-    """Every job the list call returns for ``filters`` (name, status, queue_name, job_type), all pages."""
+    """Every job the list call returns for ``filters`` (name, status, queue_name, job_type), all pages.
+
+    ``total_count`` is a hint only: the listing ends at an empty page, or at a short one unless ``total_count``
+    says more jobs remain; a page that repeats a job already listed (an ``offset`` ignored) is an error, and
+    so is a listing longer than ``MAX_PAGES``."""
     path = client.project_path("streaming", "jobs")
     query = dict((key, value) for key, value in filters.items() if value not in (None, ""))
-    jobs, offset = [], 0
-    while True:
-        answer = client.call("GET", path, params=dict(query, limit=PAGE_SIZE, offset=offset))
+    jobs, offset, seen = [], 0, set()
+    for dummy in range(MAX_PAGES):
+        try:
+            answer = client.call("GET", path, params=dict(query, limit=PAGE_SIZE, offset=offset))
+        except DliApiError as exc:
+            note_wrong_endpoint(client, exc, path)
+            raise
         job_list = answer.get("job_list")
         page = job_list.get("jobs") if isinstance(job_list, dict) else None
         if not isinstance(page, list) or not all(isinstance(job, dict) for job in page):
             raise JobError("GET %s answered without a job_list.jobs list." % path)
+        ids = [job.get("job_id") for job in page]
+        repeated = []
+        for index, job_id in enumerate(ids):
+            if (job_id in seen or job_id in ids[:index]) and job_id not in repeated:
+                repeated.append(job_id)
+        if repeated:
+            raise JobError("GET %s (offset %s) answered jobs it had listed already (ids %s%s): the list call does not "
+                           "page as this module expects (it may ignore offset), so what it lists cannot be trusted. "
+                           "Nothing was written." % (path, offset, ", ".join(str(job_id) for job_id in repeated[:10]),
+                                                     ", ..." if len(repeated) > 10 else ""))
+        seen.update(ids)
         jobs.extend(page)
         # Step by what came back, not by the limit asked for: the service may return fewer.
         offset += len(page)
-        total = job_list.get("total_count")
-        if not page or not isinstance(total, int) or offset >= total:
+        total = count_value(job_list.get("total_count"))
+        if not page or len(page) < PAGE_SIZE and (total is None or offset >= total):
             return jobs
+    raise JobError("GET %s still answered full pages after %s pages (%s jobs, total_count %r): stopped there, as "
+                   "no project holds that many jobs. Nothing was written." % (
+                       path, MAX_PAGES, len(jobs), job_list.get("total_count")))
+
+
+def count_value(value):
+    """A count as the list call gives it (``total_count``): a number, or the text of one; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def find_by_name(client, name):
@@ -101,6 +150,9 @@ def read_jobs(client, job_id, name, filters):
     """The jobs, each as ``job_shape`` makes it: by id, by exact name, or the list call's with ``filters``.
 
     With an id or a name, ``filters`` are compared to each job's detail here; otherwise the list call applies them."""
+    problem = integer_problem("job_id", job_id)
+    if problem:
+        raise JobError(problem)
     wanted = dict((key, value) for key, value in filters.items() if value not in (None, ""))
     if job_id is not None:
         ids = [job_id]

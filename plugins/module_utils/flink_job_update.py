@@ -26,6 +26,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
     changed_fields,
     desired_for_job,
     desired_from_params,
+    integer_problem,
     job_from_detail,
     request_body,
     rules_broken,
@@ -55,6 +56,8 @@ UPGRADE_MODES = ("savepoint", "stateless")
 # second or two), then every POLL_INTERVAL.
 FIRST_POLLS = (0.5, 1)
 POLL_INTERVAL = 2
+# The longest wait_timeout: a day is longer than any stop or start takes, and far below what overflows a clock.
+MAX_WAIT_TIMEOUT = 86400
 
 JobUpdateError = JobError  # the name the update flow's callers and tests know it by
 NOT_READ = object()  # FlinkJarJobUpdate's detail when the job is still to be read
@@ -86,10 +89,14 @@ def checked_job_options(params):
     before any request is made."""
     if params.get("job_id") is None and not params.get("name"):  # also when given as null
         raise ValueError("one of the following is required: job_id, name")
+    problems = [problem for problem in (
+        integer_problem("job_id", params.get("job_id")),
+        integer_problem("wait_timeout", params["wait_timeout"], 0, MAX_WAIT_TIMEOUT, " seconds"),
+    ) if problem]
+    if problems:
+        raise ValueError(" ".join(problems))
     desired = desired_from_params(params)
     tags = tags_from_params(params.get("tags"))
-    if params["wait_timeout"] < 0:
-        raise ValueError("wait_timeout must be 0 or more seconds, not %s." % params["wait_timeout"])
     if (params["allow_restart"] or params["state"] in ("started", "stopped", "absent")) and params["wait_timeout"] < 1:
         raise ValueError("%s needs a wait_timeout of at least 1 second: the job's stops and starts are waited "
                          "for." % ("allow_restart=true" if params["allow_restart"] else "state=%s" % params["state"]))

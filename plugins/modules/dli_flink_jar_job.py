@@ -328,8 +328,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the job's stops and starts, for the whole task; at least V(1) with O(allow_restart=true)
-        and with O(state=started), O(state=stopped) or O(state=absent).
+      - Seconds to wait for the job's stops and starts, for the whole task, at most V(86400); at least V(1) with
+        O(allow_restart=true) and with O(state=started), O(state=stopped) or O(state=absent).
       - Also bounds how long the retries of one call may wait (see O(max_retries)).
     type: int
     default: 600
@@ -542,7 +542,7 @@ status:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
     ConfigError,
@@ -564,8 +564,8 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[("job_id", "name")])
 
-    params = module.params
-    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
+    params, redact = params_and_redactor(module)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure = None

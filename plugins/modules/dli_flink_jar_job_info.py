@@ -206,7 +206,7 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
     ConfigError,
@@ -232,8 +232,8 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[("job_id", "name")])
 
-    params = module.params
-    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
+    params, redact = params_and_redactor(module)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure, jobs = None, None

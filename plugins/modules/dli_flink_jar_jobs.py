@@ -19,6 +19,8 @@ description:
     is written.
   - The jobs of O(jobs) given by their C(name) only (no C(job_id)) are found with one paged list of the project's jobs,
     not one list each.
+  - One job given twice (the same C(job_id) twice, a C(job_id) and that job's C(name), or a new C(name) twice) fails
+    the task, naming both entries, after the reads and before any write.
   - Stops and starts that the threads send at about the same time go out as one call each (the API's stop and run
     calls take a list of job ids); each job is judged by its own element of the answer.
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
@@ -136,7 +138,7 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
     ConfigError,
@@ -153,6 +155,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import
     summary as fleet_summary,
     unconverged_results,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
 
@@ -164,14 +167,15 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
-    params = module.params
-    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
+    params, redact = params_and_redactor(module)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure, checked, signals = None, None, DeferredSignals()
     try:
-        if params["concurrency"] < 1:
-            raise ValueError("concurrency must be at least 1, not %s." % params["concurrency"])
+        problem = integer_problem("concurrency", params["concurrency"], minimum=1)
+        if problem:
+            raise ValueError(problem)
         checked = checked_jobs(params["jobs"])
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget, pool_size=params["concurrency"])

@@ -151,7 +151,7 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS, Redactor
+from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     CONNECTION_ARGUMENT_SPEC,
     ConfigError,
@@ -172,8 +172,8 @@ NO_LOGIN = {
 def main():
     module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC), supports_check_mode=True)
 
-    params = module.params
-    redact = Redactor(params.get(option) for option in SECRET_OPTIONS)
+    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
+    params, redact = params_and_redactor(module)
     # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure, result = None, None

@@ -100,6 +100,10 @@ CHAOS_DEFAULTS = {"rate": None, "retry_after": None, "unavailable": 0.0, "drop":
 DROP_METHODS = ("GET", "any")
 
 
+# The ids of an endless list's made-up jobs start here, far from the seed jobs' and the created ones'.
+ENDLESS_FIRST_ID = 10 ** 9
+
+
 class ApiError(Exception):
     def __init__(self, status, code, msg):
         super().__init__(msg)
@@ -288,7 +292,8 @@ class State:
     def take_fault(self, method, path):
         with self.lock:
             for fault in self.faults:
-                if fault.get("method") not in (None, method) or (fault.get("path_contains") or "") not in path:
+                if fault.get("method") not in (None, method) or (fault.get("path_contains") or "") not in path \
+                        or fault.get("kind") not in (None, request_kind(method, path)):
                     continue
                 fault["times"] -= 1
                 if fault["times"] <= 0:
@@ -403,6 +408,13 @@ def list_item(job, show_detail):
         item.update(main_class=job.get("main_class"), update_time=job.get("update_time"),
                     duration=now_ms() - job["start_time"] if running else None)  # ms since the start, while running
     return item
+
+
+def endless_item(job_id):
+    """A made-up job of an endless list (a fault): one that no detail read finds."""
+    return dict(job_id=job_id, name="endless-%s" % job_id, desc="", job_type="flink_jar_job", status="job_init",
+                status_desc="", queue_name="endless", create_time=0, start_time=None, main_class=None,
+                update_time=0, duration=None)
 
 
 def flatten(job):
@@ -570,10 +582,12 @@ class Handler(BaseHTTPRequestHandler):
         if fault.get("status"):
             code = ("APIGW.0308", "The request is throttled.") if fault["status"] == 429 else \
                 ("DLI.0999", "Internal error")
+            if "error_code" in fault:  # "": an empty body, as a gateway's bare 404
+                code = (fault["error_code"], fault.get("error_msg") or "Injected error")
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else {}
             if fault.get("location"):
                 headers["Location"] = fault["location"]
-            payload = {"error_code": code[0], "error_msg": code[1]} if fault["status"] >= 400 else b""
+            payload = {"error_code": code[0], "error_msg": code[1]} if fault["status"] >= 400 and code[0] else b""
             self._answer(fault["status"], payload, extra_headers=headers)
             return True
         if fault.get("body") is not None:
@@ -653,8 +667,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.route == "/v3/auth/tokens":
             return self._iam()
         match = re.match(r"^/v1\.0/([^/]+)/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", self.route)
-        if not match:
-            raise ApiError(404, "DLI.0023", "No such resource: %s" % self.route)
+        if not match:  # the gateway's answer for a URL no API has, before any DLI code runs
+            raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
         self._authenticate()
         project, kind, tail = match.groups()
         if project != PROJECT_ID:
@@ -689,7 +703,7 @@ class Handler(BaseHTTPRequestHandler):
                                           "job": {"update_time": update_time}})
             if kind == "flink-jobs" and tail is None and self.command == "POST":
                 return self._create(body)
-        raise ApiError(404, "DLI.0023", "No such resource: %s %s" % (self.command, self.route))
+        raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
 
     def _iam(self):
         try:
@@ -765,9 +779,19 @@ class Handler(BaseHTTPRequestHandler):
                 jobs = [job for job in jobs if (query[key] in (job[key] or "") if key == "name"
                                                 else job[key] == query[key])]
         show_detail = (query.get("show_detail") or "").lower() == "true"
+        spoil = self.fault or {}  # a list fault's ways of paging wrong (see the README's Faults)
+        if spoil.get("ignore_offset"):
+            offset = 0
         page = [list_item(job, show_detail) for job in jobs[offset:offset + limit]]
-        self._answer(200, {"is_success": "true", "message": "Querying of the job list succeeds.",
-                           "job_list": {"total_count": len(jobs), "jobs": page}})
+        job_list = {"total_count": len(jobs), "jobs": page}
+        if spoil.get("endless"):  # a full page of jobs never seen, at every offset
+            job_list = {"total_count": 10 ** 12, "jobs": [endless_item(ENDLESS_FIRST_ID + offset + index)
+                                                          for index in range(limit)]}
+        if "total_count" in spoil:
+            job_list["total_count"] = spoil["total_count"]
+            if spoil["total_count"] == "omit":
+                del job_list["total_count"]
+        self._answer(200, {"is_success": "true", "message": "Querying of the job list succeeds.", "job_list": job_list})
 
     def _create(self, body):
         if not body.get("name"):  # the only field the API requires

@@ -977,3 +977,51 @@ def test_the_sdk_home_defaults_to_the_checkouts_tmp(monkeypatch):
     checkout = os.path.realpath(os.path.join(os.path.dirname(PATH), "..", ".."))
     assert os.path.realpath(fresh.SDK_HOME) == os.path.join(checkout, ".tmp", "emulator-sdk-home")
     assert os.environ.get("HOME") != fresh.SDK_HOME  # the caller's HOME is given back after the import
+
+
+# -- faults for the hardening cases: odd paging, a gateway's 404 ------------------------------------
+
+def test_an_unknown_url_answers_404_apigw_0101(url):
+    answer = call(url, "GET", "/v1.0/%s/streaming/no-such-api" % emu.PROJECT_ID)
+    assert answer.status_code == 404 and answer.json()["error_code"] == "APIGW.0101"
+
+
+def test_a_status_fault_with_an_error_code_or_an_empty_body(url):
+    fault(url, kind="detail", status=404, error_code="")
+    fault(url, kind="detail", status=404, error_code="APIGW.0101", error_msg="The API does not exist")
+    bare = call(url, "GET", job_path(1001))
+    assert bare.status_code == 404 and bare.content == b""
+    gateway = call(url, "GET", job_path(1001))
+    assert gateway.status_code == 404
+    assert gateway.json() == {"error_code": "APIGW.0101", "error_msg": "The API does not exist"}
+    assert call(url, "GET", job_path(1001)).status_code == 200
+
+
+def test_a_fault_of_a_kind_leaves_the_other_kinds_alone(url):
+    fault(url, method="GET", kind="list", status=503)
+    assert call(url, "GET", job_path(1001)).status_code == 200  # a detail: the fault waits for a list
+    assert list_jobs(url).status_code == 503
+
+
+@pytest.mark.parametrize("total_count", ["105", None, "omit"])
+def test_a_list_fault_replaces_or_drops_total_count(url, total_count):
+    fault(url, kind="list", total_count=total_count)
+    job_list = listed(url)
+    assert [job["job_id"] for job in job_list["jobs"]] == [1004, 1003, 1002, 1001]
+    if total_count == "omit":
+        assert "total_count" not in job_list
+    else:
+        assert job_list["total_count"] == total_count
+
+
+def test_a_list_fault_that_ignores_offset_answers_the_first_page_again(url):
+    fault(url, kind="list", ignore_offset=True)
+    assert [job["job_id"] for job in listed(url, limit=2, offset=2)["jobs"]] == [1004, 1003]
+
+
+def test_an_endless_list_answers_full_pages_of_new_jobs(url):
+    fault(url, kind="list", endless=True, times=2)
+    first, second = listed(url, limit=3, offset=0), listed(url, limit=3, offset=3)
+    assert first["total_count"] == 10 ** 12
+    assert [job["job_id"] for job in first["jobs"] + second["jobs"]] == [emu.ENDLESS_FIRST_ID + n for n in range(6)]
+    assert listed(url)["total_count"] == 4  # the fault's two lists are over

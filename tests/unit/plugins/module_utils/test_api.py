@@ -116,6 +116,35 @@ def test_endpoints(params, expected):
     assert resolve_endpoints(params) == expected
 
 
+def test_region_and_cloud_with_surrounding_spaces_are_stripped_as_the_other_options():
+    # 'cn-north-4 ' built https://dli.cn-north-4 .myhuaweicloud.com, whose name lookup was retried for 18 s.
+    assert resolve_endpoints(dict(region="cn-north-4 ")) == (
+        "https://dli.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com")
+    assert resolve_endpoints(dict(region="\teu-de\n", cloud=" otc.t-systems.com ")) == (
+        "https://dli.eu-de.otc.t-systems.com", "https://iam.eu-de.otc.t-systems.com")
+    assert resolve_endpoints(dict(region=" eu-west-101")) == (
+        "https://dli.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu")
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(region="cn north-4"), "region (HW_REGION_NAME) must be letters, digits and - only, such as cn-north-4"),
+    (dict(region="cn-north-4/x"), "region (HW_REGION_NAME) must be letters, digits and - only"),
+    (dict(region="cn-north-4.evil.example"), "region (HW_REGION_NAME) must be letters, digits and - only"),
+    (dict(region="eu-de", cloud="otc t-systems.com"), "cloud (HW_CLOUD) must be letters, digits and - . only"),
+    (dict(region="eu-de", cloud="example.com:8443"), "cloud (HW_CLOUD) must be letters, digits and - . only"),
+])
+def test_a_region_or_cloud_that_cannot_be_part_of_a_host_name_is_refused(params, message):
+    with pytest.raises(ConfigError) as excinfo:
+        resolve_endpoints(params)
+    assert str(excinfo.value).startswith(message)
+
+
+def test_a_region_with_spaces_makes_no_request(mocked):
+    with pytest.raises(ConfigError):
+        DliClient(dict(PARAMS, endpoint=None, region="cn north-4")).call("GET", PATH)
+    assert len(mocked.calls) == 0
+
+
 def test_region_is_needed_without_endpoints():
     with pytest.raises(ConfigError, match="HW_REGION_NAME"):
         resolve_endpoints(dict(iam_endpoint=BASE))
@@ -1127,6 +1156,25 @@ def test_a_timeout_below_one_second_is_refused_before_any_request(mocked, timeou
         DliClient(dict(PARAMS, timeout=timeout)).call("GET", PATH)
     assert str(excinfo.value) == "timeout must be at least 1 second, not %s." % timeout
     assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("timeout", 10 ** 10, "timeout must be at most 3600 seconds, not 10000000000."),
+    ("timeout", True, "timeout must be an integer, not a boolean (true)."),
+    ("max_retries", 10 ** 6, "max_retries must be at most 100, not 1000000."),
+    ("max_retries", False, "max_retries must be an integer, not a boolean (false)."),
+])
+def test_a_boolean_or_huge_timeout_or_max_retries_is_refused_before_any_request(mocked, option, value, message):
+    # timeout=10**10 crashed with "timestamp out of range for platform time_t"; true was taken for 1.
+    with pytest.raises(ConfigError) as excinfo:
+        DliClient(dict(PARAMS, **{option: value})).call("GET", PATH)
+    assert str(excinfo.value) == message
+    assert len(mocked.calls) == 0
+
+
+def test_the_largest_timeout_and_max_retries_are_taken():
+    client = DliClient(dict(PARAMS, timeout=3600, max_retries=100))
+    assert client.timeout == 3600 and client.retry.max_retries == 100
 
 
 def test_max_retries_below_zero_is_refused(mocked):

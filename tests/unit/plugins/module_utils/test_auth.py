@@ -32,6 +32,8 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     clean_header_options,
     credentials_from_params,
     proxy_secrets,
+    params_and_redactor,
+    refuse_blank_secrets,
     secret_forms,
     sign_request,
 )
@@ -320,3 +322,65 @@ def test_proxy_secrets_of_a_url_urlsplit_refuses():
 def test_no_proxy_no_secrets():
     assert proxy_secrets({}) == []
     assert proxy_secrets({"HTTPS_PROXY": "http://proxy.example.com:3128", "HTTP_PROXY": ""}) == []
+
+
+# -- blank and short secrets -----------------------------------------------------------------------
+
+def test_a_blank_secret_is_not_redacted_every_space_is_kept():
+    # HW_SECRET_KEY=' ' turned every space of a message into ********.
+    assert Redactor([" ", "\t \n"])("No complete credentials were given.") == "No complete credentials were given."
+
+
+def test_a_short_secret_is_redacted_only_as_a_word_of_its_own():
+    # secret_key "a" turned "password" into "p********ssword".
+    redact = Redactor(["a"])
+    assert redact("a password was wrong for a, said (a) and 'a'") == \
+        "%s password was wrong for %s, said (%s) and '%s'" % ((REDACTED,) * 4)
+    assert redact("Signature mismatch") == "Signature mismatch"
+
+
+def test_a_short_secret_with_signs_is_redacted_as_a_word_in_each_of_its_forms():
+    redact = Redactor(["p/w 1"])
+    assert redact("key p/w 1 or p%2Fw%201 or p/w%201, not xp/w 1y") == "key %s or %s or %s, not xp/w 1y" % (
+        (REDACTED,) * 3)
+
+
+def test_a_secret_of_eight_characters_is_redacted_wherever_it_occurs():
+    assert Redactor(["abcdefgh"])("xxabcdefghyy") == "xx%syy" % REDACTED
+
+
+@pytest.mark.parametrize("option", ["secret_key", "password", "auth_token", "security_token"])
+@pytest.mark.parametrize("value", [" ", "  \t", "\n"])
+def test_a_blank_secret_is_refused_naming_the_option_and_its_variable(option, value):
+    with pytest.raises(CredentialsError) as excinfo:
+        refuse_blank_secrets({option: value})
+    assert str(excinfo.value) == "%s (%s) is blank: give the secret itself, or leave both the option and the " \
+        "variable unset." % (option, ENVIRONMENT_VARIABLES[option])
+
+
+def test_empty_short_and_unset_secrets_are_not_refused_as_blank():
+    refuse_blank_secrets(dict(secret_key="", password=None, auth_token="a"))
+
+
+class FakeModule(object):
+    def __init__(self, params):
+        self.params = dict(params)
+        self.no_log_values = set(value for value in params.values() if value)
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+def test_params_and_redactor_warns_of_a_short_secret_without_its_value_and_takes_it_from_ansibles_masking():
+    module = FakeModule(dict(access_key="AK", secret_key="zq", password="a-long-password-1", auth_token=" "))
+    params, redact = params_and_redactor(module)
+    assert params["secret_key"] == "zq" and params["auth_token"] == " "  # the values, for the client
+    assert module.warnings == ["secret_key (HW_SECRET_KEY) is shorter than 8 characters, which no real one is: check "
+                               "the value given. It is hidden in messages only where it stands as a word of its own."]
+    assert "zq" not in module.no_log_values and " " not in module.no_log_values
+    assert "a-long-password-1" in module.no_log_values
+    # What the result's invocation shows: the short and blank ones masked whole, the others as Ansible masks them.
+    assert module.params["secret_key"] == REDACTED and module.params["auth_token"] == REDACTED
+    assert module.params["password"] == "a-long-password-1"
+    assert redact("zq zqx a-long-password-1") == "%s zqx %s" % (REDACTED, REDACTED)

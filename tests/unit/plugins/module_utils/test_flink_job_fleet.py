@@ -13,6 +13,7 @@ import time
 import pytest
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import (
     BatchingClient,
     checked_jobs,
@@ -301,3 +302,47 @@ def test_a_fleet_create_goes_through_as_a_call_that_is_never_sent_twice():
     results, notes, groups = converge_jobs(client, checked_jobs([{"name": "new"}]), concurrency=1)
     assert results[0]["changed"] is True and results[0]["job_id"] == 30 and results[0]["actions"] == ["create"]
     assert client.not_idempotent == [("POST", "/v1.0/p1/streaming/flink-jobs")]
+
+
+# -- the same job twice --------------------------------------------------------------------------
+
+SAME_JOB_LIST = {"job_list": {"total_count": 3, "jobs": [
+    {"job_id": 11, "name": "a"}, {"job_id": 12, "name": "b"}, {"job_id": 13, "name": "c"}]}}
+
+
+@pytest.mark.parametrize("jobs, message", [
+    ([{"job_id": 12, "parallel_number": 2}, {"name": "a"}, {"name": "c"}, {"job_id": 12, "parallel_number": 3}],
+     "jobs[0] and jobs[3] are the same job (id 12)"),
+    ([{"job_id": 12, "parallel_number": 2}, {"name": "a"}, {"name": "b", "parallel_number": 3}],
+     "jobs[0] and jobs[2] are the same job (id 12)"),
+    ([{"name": "new", "parallel_number": 2}, {"name": "a"}, {"name": "new", "parallel_number": 3}],
+     "jobs[0] and jobs[2] are the same job (named 'new', which no job has yet: it would be created twice)"),
+    ([{"name": "b", "state": "stopped"}, {"job_id": 12, "state": "started"}, {"name": "b"}, {"job_id": 11},
+      {"name": "a"}],
+     "jobs[0], jobs[1] and jobs[2] are the same job (id 12); jobs[3] and jobs[4] are the same job (id 11)"),
+])
+def test_the_same_job_twice_is_refused_after_the_reads_before_any_write(jobs, message):
+    # Before, the two entries fought: the job flipped between them on every run, or a new name was created twice.
+    detail = dict((("GET", LIST + "/%s" % job_id), {"job_detail": build_detail(job_id=job_id, name=name)})
+                  for job_id, name in ((11, "a"), (12, "b"), (13, "c")))
+    detail.update({("GET", LIST): SAME_JOB_LIST, ("GET", LIST, "detail"): SAME_JOB_LIST})
+    client = RoutedClient(detail)
+    with pytest.raises(JobError) as excinfo:
+        converge_jobs(client, checked_jobs(jobs), concurrency=2)
+    assert excinfo.value.msg == "%s. Give each job once. Nothing was written." % message
+    assert client.calls and all(method == "GET" for method, path, body in client.calls)
+
+
+def test_ids_given_twice_are_refused_without_a_list():
+    client = RoutedClient({})
+    with pytest.raises(JobError) as excinfo:
+        converge_jobs(client, checked_jobs([{"job_id": 7}, {"job_id": 7, "state": "absent"}]), concurrency=2)
+    assert excinfo.value.msg.startswith("jobs[0] and jobs[1] are the same job (id 7).")
+    assert client.calls == []
+
+
+def test_a_name_that_several_jobs_have_fails_on_its_own_not_as_the_same_job():
+    listed = {"job_list": {"total_count": 2, "jobs": [{"job_id": 12, "name": "b"}, {"job_id": 13, "name": "b"}]}}
+    client = RoutedClient({("GET", LIST): listed, ("GET", LIST, "detail"): listed})
+    results, notes, summary = converge_jobs(client, checked_jobs([{"name": "b"}, {"name": "b"}]), check_mode=True)
+    assert all("2 jobs are named 'b'" in result["msg"] for result in results)

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import FIELDS
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
+    MAX_PAGES,
     PAGE_SIZE,
     JobError,
     JobNotFound,
@@ -32,6 +33,7 @@ class FakeClient(object):
     script expects: (method, path, query). Records every call."""
 
     project_id = "p1"
+    endpoint = "https://dli.test.example.com"
 
     def __init__(self, script):
         self.script = list(script)
@@ -94,10 +96,65 @@ def test_an_empty_page_ends_the_paging_even_below_the_total():
     assert client.done()
 
 
-def test_an_answer_without_total_count_is_one_page():
+def test_an_answer_without_total_count_is_one_page_when_the_page_is_short():
     client = FakeClient([(("GET", LIST, dict(limit=PAGE_SIZE, offset=0)), {"job_list": {"jobs": jobs(1)}})])
     assert [job["job_id"] for job in list_jobs(client)] == [1]
     assert client.done()
+
+
+@pytest.mark.parametrize("total_count", [None, "missing", "unknown", True])
+def test_without_a_readable_total_count_full_pages_are_followed_to_a_short_one(total_count):
+    # The old reader took one page for all: a present task created a duplicate, an absent one said "no change".
+    def answer(offset, ids):
+        job_list = {"jobs": jobs(*ids)}
+        if total_count != "missing":
+            job_list["total_count"] = total_count
+        return (("GET", LIST, dict(limit=PAGE_SIZE, offset=offset)), {"job_list": job_list})
+    client = FakeClient([answer(0, range(1, PAGE_SIZE + 1)), answer(PAGE_SIZE, [901, 902])])
+    assert len(list_jobs(client)) == PAGE_SIZE + 2
+    assert client.done()
+
+
+def test_a_total_count_given_as_text_is_read_as_a_number():
+    first = jobs(*range(1, PAGE_SIZE + 1))
+    client = FakeClient([page(0, first, str(PAGE_SIZE + 2)), page(PAGE_SIZE, jobs(901, 902), str(PAGE_SIZE + 2))])
+    assert len(list_jobs(client)) == PAGE_SIZE + 2
+    assert client.done()
+
+
+def test_a_huge_total_count_ends_at_the_first_short_page_and_the_empty_one_after_it():
+    client = FakeClient([page(0, jobs(1, 2), 10 ** 12), page(2, [], 10 ** 12)])
+    assert [job["job_id"] for job in list_jobs(client)] == [1, 2]
+    assert client.done()
+
+
+def test_a_page_that_repeats_listed_jobs_is_an_error_naming_the_list_call():
+    # A service that ignores offset answers the first page again: the old reader found "3 jobs named other7
+    # (ids 7, 7, 7)", or looped as long as total_count allowed.
+    same = jobs(*range(1, PAGE_SIZE + 1))
+    client = FakeClient([page(0, same, 10 ** 12), page(PAGE_SIZE, same, 10 ** 12)])
+    with pytest.raises(JobError) as excinfo:
+        list_jobs(client)
+    assert "GET %s (offset %s)" % (LIST, PAGE_SIZE) in excinfo.value.msg
+    assert "listed already (ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ...)" in excinfo.value.msg
+    assert client.done()
+
+
+def test_one_page_that_lists_a_job_twice_is_an_error():
+    client = FakeClient([page(0, jobs(7, 7, 7, name="other7"), 3, name="other7")])
+    with pytest.raises(JobError) as excinfo:
+        job_id_by_name(client, "other7")
+    assert "listed already (ids 7)" in excinfo.value.msg and "3 jobs are named" not in excinfo.value.msg
+
+
+def test_a_listing_that_never_ends_stops_at_the_page_bound():
+    script = [page(offset * PAGE_SIZE, jobs(*range(offset * PAGE_SIZE, (offset + 1) * PAGE_SIZE)), 10 ** 12)
+              for offset in range(MAX_PAGES)]
+    client = FakeClient(script)
+    with pytest.raises(JobError) as excinfo:
+        list_jobs(client)
+    assert len(client.calls) == MAX_PAGES and client.done()
+    assert "GET %s still answered full pages after %s pages" % (LIST, MAX_PAGES) in excinfo.value.msg
 
 
 def test_filters_are_sent_and_empty_ones_left_out():
@@ -165,7 +222,7 @@ def test_get_detail_returns_the_job_detail():
     assert get_detail(client, JOB_ID) == build_detail()
 
 
-@pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (404, None), (400, "DLI.0002"), (404, "DLI.0023")])
+@pytest.mark.parametrize("status, code", [(400, "DLI.16001"), (400, "DLI.0002"), (404, "DLI.0023")])
 def test_get_detail_of_a_missing_job_raises_job_not_found_with_the_answers_codes(status, code):
     error = DliApiError("missing", method="GET", path=DETAIL, status_code=status, error_code=code, request_id="r1")
     client = FakeClient([(("GET", DETAIL, None), error)])
@@ -173,6 +230,27 @@ def test_get_detail_of_a_missing_job_raises_job_not_found_with_the_answers_codes
         get_detail(client, JOB_ID)
     assert excinfo.value.msg == "not found in project %s (missing)." % client.project_id
     assert excinfo.value.extra == dict(status_code=status, error_code=code, request_id="r1")
+
+
+@pytest.mark.parametrize("code", [None, "APIGW.0101"])
+def test_get_detail_a_404_without_a_dli_not_found_code_is_an_error_naming_the_endpoint(code):
+    error = DliApiError("GET %s failed: HTTP 404" % DETAIL, method="GET", path=DETAIL, status_code=404,
+                        error_code=code)
+    client = FakeClient([(("GET", DETAIL, None), error)])
+    with pytest.raises(DliApiError) as excinfo:
+        get_detail(client, JOB_ID)
+    assert not isinstance(excinfo.value, JobNotFound) and excinfo.value.status_code == 404
+    assert "no such API at https://dli.test.example.com" in excinfo.value.msg
+    assert "Check endpoint (HW_DLI_ENDPOINT)" in excinfo.value.msg
+
+
+def test_a_404_of_the_list_call_names_the_endpoint():
+    error = DliApiError("GET %s failed: HTTP 404 APIGW.0101" % LIST, method="GET", path=LIST, status_code=404,
+                        error_code="APIGW.0101")
+    client = FakeClient([(("GET", LIST, dict(limit=PAGE_SIZE, offset=0)), error)])
+    with pytest.raises(DliApiError) as excinfo:
+        list_jobs(client)
+    assert excinfo.value.msg.count("Check endpoint (HW_DLI_ENDPOINT)") == 1
 
 
 def test_get_detail_not_found_of_another_call_is_raised():

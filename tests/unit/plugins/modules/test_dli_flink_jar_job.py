@@ -296,6 +296,22 @@ def test_missing_job_names_the_job_and_the_project(capsys, http, status, code):
     assert result["changed"] is False
 
 
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("answer", [
+    dict(body=""),  # a bare 404: a wrong endpoint's
+    dict(json={"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published in the "
+                                                        "environment"}),
+])
+def test_a_404_without_a_dli_not_found_code_fails_and_names_the_endpoint(capsys, http, state, answer):
+    # Taken for "no such job" before: state=absent reported ok, and nothing said the endpoint was wrong.
+    http.add(http_stub.GET, BASE + JOB_PATH, status=404, **answer)
+    result = fail(capsys, dict(state=state))
+    assert sequence(http) == [GET]
+    assert "not found in project" not in result["msg"] and result["status_code"] == 404
+    assert "no such API at %s" % BASE in result["msg"] and "Check endpoint (HW_DLI_ENDPOINT)" in result["msg"]
+    assert result["changed"] is False
+
+
 def test_other_400_is_not_taken_for_a_missing_job(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, status=400,
              json={"error_code": "DLI.0001", "error_msg": "Parameter check failed"})
@@ -346,6 +362,18 @@ def test_a_rule_broken_by_the_stored_job_does_not_block_an_unrelated_edit(capsys
     (dict(runtime_config=["k=v"]), "runtime_config"),
     (dict(wait_timeout=-1), "wait_timeout"),
     (dict(max_retries=-1), "max_retries"),
+    # Booleans are not integers, though Ansible's int type lets them through; huge values crashed the task.
+    (dict(job_id=True), "job_id must be an integer, not a boolean (true)."),
+    (dict(parallel_number=True), "parallel_number must be an integer, not a boolean (true)."),
+    (dict(resume_max_num=False), "resume_max_num must be an integer, not a boolean (false)."),
+    (dict(wait_timeout=True), "wait_timeout must be an integer, not a boolean (true)."),
+    (dict(timeout=True), "timeout must be an integer, not a boolean (true)."),
+    (dict(max_retries=True), "max_retries must be an integer, not a boolean (true)."),
+    (dict(timeout=10 ** 10), "timeout must be at most 3600 seconds, not 10000000000."),
+    (dict(wait_timeout=10 ** 10), "wait_timeout must be 0 to 86400 seconds, not 10000000000."),
+    (dict(max_retries=10 ** 6), "max_retries must be at most 100, not 1000000."),
+    (dict(region="cn north-4", endpoint=None), "region (HW_REGION_NAME) must be letters, digits and - only"),
+    (dict(cloud="myhuaweicloud.com/x", endpoint=None, region="eu-de"), "cloud (HW_CLOUD) must be letters, digits"),
 ])
 def test_invalid_options_fail_before_any_request(capsys, no_http, args, expected):
     result = fail(capsys, dict(dict(job_id=JOB_ID, parallel_number=2), **args))
@@ -702,3 +730,39 @@ def test_an_answer_of_100000_nested_brackets_is_a_one_line_failure(capsys, http)
     result = fail(capsys, dict(parallel_number=4))
     assert result["msg"].startswith("Flink job 104: GET %s failed: HTTP 200 with a body that is not JSON" % JOB_PATH)
     assert "\n" not in result["msg"] and "exception" not in result and len(result["msg"]) < 400
+
+
+# -- blank and short secrets ------------------------------------------------------------------------
+
+def test_a_blank_secret_key_is_refused_naming_it_and_the_message_keeps_its_spaces(capsys, no_http):
+    # HW_SECRET_KEY=' ' made every space of the message ******** (Ansible's no_log masking and the module's own).
+    result = fail(capsys, dict(secret_key=" ", parallel_number=4))
+    assert result["msg"] == "secret_key (HW_SECRET_KEY) is blank: give the secret itself, or leave both the option " \
+        "and the variable unset."
+    assert result["invocation"]["module_args"]["secret_key"] == "********"
+    assert len(no_http.calls) == 0
+
+
+def test_a_short_secret_key_warns_and_is_masked_as_a_word_only(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, status=401, json={
+        "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: signature mismatch for a"})
+    code, result, out = run_module(capsys, dict(secret_key="a", parallel_number=4))
+    assert code == 1 and result["failed"] is True
+    assert "Incorrect IAM authentication information: signature mismatch for ********" in result["msg"]
+    assert "secret_key (HW_SECRET_KEY) is shorter than 8 characters, which no real one is: check the value given. It " \
+        "is hidden in messages only where it stands as a word of its own." in warning_texts(result)
+    assert result["invocation"]["module_args"]["secret_key"] == "********"
+    assert '"secret_key": "a"' not in out
+
+
+def test_a_secret_key_of_eight_characters_or_more_gives_no_warning(capsys, http, monkeypatch):
+    from ansible.module_utils.common import warnings
+    monkeypatch.setattr(warnings, "_global_warnings", {})  # a process's warnings pile up: none of earlier tests
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(parallel_number=4))
+    result = succeed(capsys, dict(secret_key="abcdefgh", parallel_number=4))
+    assert not any("shorter than" in text for text in warning_texts(result)) and result["changed"] is False
+
+
+def warning_texts(result):
+    """The texts of the result's warnings (ansible-core 2.19 gives each as a summary object)."""
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]

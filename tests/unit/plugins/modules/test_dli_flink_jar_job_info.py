@@ -143,6 +143,25 @@ def test_by_id_a_missing_job_is_an_empty_list(capsys, http, status, code):
     assert result["jobs"] == []
 
 
+GATEWAY_404 = {"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published"}
+
+
+@pytest.mark.parametrize("answer", [dict(body=""), dict(json=GATEWAY_404)])
+def test_by_id_a_404_without_a_dli_not_found_code_fails_instead_of_an_empty_list(capsys, http, answer):
+    http.add(http_stub.GET, BASE + job_path(JOB_ID), status=404, **answer)
+    result = fail(capsys, dict(job_id=JOB_ID))
+    assert calls(http) == [detail_call(JOB_ID)]
+    assert "jobs" not in result and result["status_code"] == 404
+    assert "no such API at %s" % BASE in result["msg"] and "Check endpoint (HW_DLI_ENDPOINT)" in result["msg"]
+
+
+def test_a_boolean_job_id_is_refused_before_any_request(capsys, no_http):
+    # Ansible's int type lets true through: it was sent as GET .../jobs/True.
+    result = fail(capsys, dict(job_id=True))
+    assert result["msg"] == "job_id must be an integer, not a boolean (true)."
+    assert len(no_http.calls) == 0
+
+
 def test_by_id_the_filters_apply_to_the_detail(capsys, http):
     add_detail(http, JOB_ID, status="job_running")
     add_detail(http, JOB_ID, status="job_running")
