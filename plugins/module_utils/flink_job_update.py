@@ -56,6 +56,9 @@ UPGRADE_MODES = ("savepoint", "stateless")
 # second or two), then every POLL_INTERVAL.
 FIRST_POLLS = (0.5, 1)
 POLL_INTERVAL = 2
+# A create answered with these has been finished with by the service: what it made is listed at once. (A 502 or
+# 504 is a gateway's lost answer: the create may still be in progress.)
+ANSWERED_FAILURES = (500, 503)
 # The longest wait_timeout: a day is longer than any stop or start takes, and far below what overflows a clock.
 MAX_WAIT_TIMEOUT = 86400
 
@@ -295,26 +298,59 @@ class FlinkJarJobUpdate:
         return None  # not reached: the loop returns or raises
 
     def create(self, names):
-        """Create the job with the fields set; returns its id. A lost answer is judged by listing
-        the jobs of that name."""
+        """Create the job with the fields set; returns its id. It is never sent again blindly: after an answer
+        that was lost (it may still be in progress), the job is looked for by name until it is listed or
+        wait_timeout runs out; after an HTTP 500 or 503 (the service has finished with it), the jobs of that name
+        are read at once, and only when none is there is the create sent again, as the retry policy allows."""
         path = self.client.project_path("streaming", "flink-jobs")
         body = request_body(self.desired, names)
         if self.tags:
             body["tags"] = [{"key": key, "value": value} for key, value in sorted(self.tags.items())]
         name = self.desired["name"]
-        try:
-            # Never sent twice: a create sent again after a 5xx makes a second job of the name.
-            answer = self.client.call("POST", path, body, idempotent=False)
-        except DliApiError as exc:
-            if not exc.maybe_written:
-                raise
+        retry = getattr(self.client, "retry", None)
+        tries_left = getattr(retry, "max_retries", 0)
+        while True:
+            try:
+                answer = self.client.call("POST", path, body, idempotent=False)
+            except DliApiError as exc:
+                if not exc.maybe_written:
+                    raise
+                self.sent("create")
+                if exc.status_code not in ANSWERED_FAILURES:
+                    return self.created_job_id(name, exc.msg)
+                found = self.jobs_named(name, exc.msg)
+                if found is not None:
+                    return found
+                if tries_left <= 0:
+                    raise JobError("%s No job named %r is listed: the create did not take effect; running the task "
+                                   "again creates it." % (exc.msg, name))
+                self.notes.append("%s No job named %r is listed: the create was sent again." % (exc.msg, name))
+                self.sleep(retry.backoff(getattr(retry, "max_retries", 0) - tries_left))
+                tries_left -= 1
+                continue
             self.sent("create")
-            return self.created_job_id(name, exc.msg)
-        self.sent("create")
-        job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None
-        if job_id is None:
-            return self.created_job_id(name, "POST %s answered without job.job_id: the job may have been created." % path)
-        return job_id
+            job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None
+            if job_id is None:
+                return self.created_job_id(name, "POST %s answered without job.job_id: the job may have been "
+                                                 "created." % path)
+            return job_id
+
+    def jobs_named(self, name, after):
+        """The id of the one job of that name after a create that may have made it; None when there is none."""
+        try:
+            found = find_by_name(self.client, name)
+        except (DliApiError, JobError) as read_exc:
+            raise JobError("%s Looking the job up by name failed too: %s A job named %r may exist: look for it "
+                           "before running the task again." % (after, read_exc.msg, name))
+        if len(found) > 1:
+            raise JobError("%s %s jobs named %r exist now (ids %s): delete the extra ones, or give job_id to say "
+                           "which one this task manages." % (after, len(found), name, ", ".join(
+                               str(job.get("job_id")) for job in found)))
+        if found:
+            self.notes.append("%s A job named %r exists now (id %s): the create took effect." % (
+                after, name, found[0].get("job_id")))
+            return found[0].get("job_id")
+        return None
 
     def created_job_id(self, name, after):
         """The id of the job a create whose answer was lost made: the job of that name, looked for until it
@@ -323,19 +359,9 @@ class FlinkJarJobUpdate:
         deadline = self.clock() + self.wait_timeout
         polls = 0
         while True:
-            try:
-                found = find_by_name(self.client, name)
-            except (DliApiError, JobError) as read_exc:
-                raise JobError("%s Looking the job up by name failed too: %s A job named %r may exist: look for it "
-                               "before running the task again." % (after, read_exc.msg, name))
-            if len(found) > 1:
-                raise JobError("%s %s jobs named %r exist now (ids %s): delete the extra ones, or give job_id to say "
-                               "which one this task manages." % (after, len(found), name, ", ".join(
-                                   str(job.get("job_id")) for job in found)))
-            if found:
-                self.notes.append("%s A job named %r exists now (id %s): the create took effect." % (
-                    after, name, found[0].get("job_id")))
-                return found[0].get("job_id")
+            found = self.jobs_named(name, after)
+            if found is not None:
+                return found
             remaining = deadline - self.clock()
             if remaining <= 0:
                 raise JobError("%s No job named %r was listed within wait_timeout=%s seconds: the create did not take "

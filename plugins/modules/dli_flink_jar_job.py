@@ -37,9 +37,10 @@ description:
     O(resource_config_version) are checked by the module before any request.
   - When the answer to a write is lost (a timeout, a dropped connection, a gateway's HTTP 502 or 504), the job is
     read back and judged by what it holds; RV(changed) is V(true) whenever a write may have taken effect.
-  - A create is never sent twice. When its answer is lost or is an HTTP 5xx, the job is looked for by its O(name)
-    until it is listed or O(wait_timeout) runs out (a slow create is listed late); only then does the task say that
-    nothing was created.
+  - A create is never sent again blindly. When its answer is lost, the job is looked for by its O(name) until it is
+    listed or O(wait_timeout) runs out (a slow create is listed late); only then does the task say that nothing was
+    created. When it is answered with HTTP 500 or 503, the jobs of that name are read at once, and the create is sent
+    again (within O(max_retries)) only when none is listed.
   - A module process sent SIGTERM, SIGINT or SIGHUP while it carries out its steps (a restart, say) carries them
     through - each wait bounded by O(wait_timeout) - before it exits, and says so in RV(msg) and a warning. Signalled
     before its first write, it writes nothing and fails. A restart that ends after its stop for any other reason

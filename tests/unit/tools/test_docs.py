@@ -97,3 +97,13 @@ def test_after_the_demo_the_readme_points_at_what_make_installed_and_at_an_emula
     for credential in (emulator.USER_NAME, emulator.PASSWORD, emulator.DOMAIN_NAME, emulator.STATIC_TOKEN,
                        emulator.TEMP_ACCESS_KEY, emulator.TEMP_SECRET_KEY, emulator.SECURITY_TOKEN):
         assert credential in section
+
+
+def test_every_test_the_guide_names_exists():
+    """The guide's guarantees name the tests that hold them: each must exist under that name."""
+    missing = []
+    for path, name in re.findall(r"``(tests/[\w/]+\.py)::(\w+)", read(GUIDE)):
+        source = read(path) if os.path.exists(os.path.join(ROOT, path)) else ""
+        if "def %s(" % name not in source:
+            missing.append("%s::%s" % (path, name))
+    assert missing == []

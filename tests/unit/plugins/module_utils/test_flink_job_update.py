@@ -29,6 +29,10 @@ class RetrySettings(object):
     def __init__(self, max_retries):
         self.max_retries = max_retries
 
+    @staticmethod
+    def backoff(attempt):
+        return 0.5 * 2 ** attempt
+
 
 class FakeClient(object):
     """Answers each call with the next scripted outcome (an answer, or an exception to raise),
@@ -695,6 +699,43 @@ def test_a_lost_create_whose_lookup_fails_does_not_advise_running_again(clock):
     with pytest.raises(JobUpdateError) as excinfo:
         job_update(client, clock, job_id=None, name="enrich").run()
     assert "A job named 'enrich' may exist: look for it before running the task again." in excinfo.value.msg
+
+
+def answered(status):
+    """A create the service answered with an HTTP 500 or 503, as DliClient.call(idempotent=False) raises it."""
+    return AnswerLostError("POST %s was sent, but answered HTTP %s: it may have taken effect." % (CREATE_PATH, status),
+                           method="POST", path=CREATE_PATH, status_code=status)
+
+
+def test_a_create_answered_500_that_made_the_job_is_found_at_once_and_not_sent_again(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, answered(500)), listed({"job_id": 2001, "name": "enrich"}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")})])
+    up = job_update(client, clock, job_id=None, name="enrich")
+    result = up.run()
+    assert result["job_id"] == 2001 and result["actions"] == ["create"]
+    assert [call[:2] for call in client.calls].count(("POST", CREATE_PATH)) == 1 and clock.sleeps == []
+
+
+def test_a_create_answered_503_with_no_job_of_that_name_is_sent_again_after_looking(job_detail, clock):
+    client = PagedClient([listed(), ("POST", CREATE_PATH, answered(503)), listed(),
+                          ("POST", CREATE_PATH, {"is_success": "true", "job": {"job_id": 2001}}),
+                          ("GET", NEW, {"is_success": "true", "job_detail": job_detail(job_id=2001, name="enrich")})])
+    up = job_update(client, clock, job_id=None, name="enrich")
+    result = up.run()
+    assert [call[:2] for call in client.calls] == [("GET", LIST_PATH), ("POST", CREATE_PATH), ("GET", LIST_PATH),
+                                                   ("POST", CREATE_PATH), ("GET", NEW)]
+    assert result["job_id"] == 2001 and result["actions"] == ["create"] and clock.sleeps == [0.5]
+    assert up.notes[0].endswith("No job named 'enrich' is listed: the create was sent again.")
+
+
+def test_a_create_answered_503_every_time_is_sent_as_often_as_the_retry_policy_allows_then_fails(clock):
+    client = PagedClient([listed()] + [("POST", CREATE_PATH, answered(503)), listed()] * 3)
+    up = job_update(client, clock, job_id=None, name="enrich")  # max_retries=2: three creates in all
+    with pytest.raises(JobUpdateError) as excinfo:
+        up.run()
+    assert excinfo.value.msg.endswith("No job named 'enrich' is listed: the create did not take effect; running the "
+                                      "task again creates it.")
+    assert not client.script and clock.sleeps == [0.5, 1.0] and up.done == ["create"]
 
 
 def test_a_create_answered_without_a_job_id_looks_the_job_up_by_name(job_detail, clock):
