@@ -472,10 +472,22 @@ class Handler(BaseHTTPRequestHandler):
         self._log()  # before the answer: a client that reads the log right after its call finds the call there
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
+        if not self.oversize:
+            self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-Id", self.request_id)
         for name, value in (extra_headers or {}).items():
             self.send_header(name, value)
+        if self.oversize:  # the answer, then padding up to oversize MiB: more than any client should read
+            self.send_header("Content-Length", str(self.oversize * 1024 * 1024))
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+                for dummy in range((self.oversize * 1024 * 1024 - len(data)) // 65536):
+                    self.wfile.write(b" " * 65536)
+                self.wfile.write(b" " * ((self.oversize * 1024 * 1024 - len(data)) % 65536))
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client refused the rest, as it should
+            return
         self.end_headers()
         if self.trickle:  # a slow answer: the body one byte at a time
             try:
@@ -493,6 +505,7 @@ class Handler(BaseHTTPRequestHandler):
         self.request_id, self.answered, self.auth = uuid.uuid4().hex, 0, None
         self.state.last_request = time.time()
         self.lose_answer, self.trickle, self.chaos, self.fault = False, 0, None, None
+        self.oversize = 0
         self.logged = self.route_is_control = False
         self.answer_status, self.detail_patch = None, None
         parts = urlsplit(self.path)
@@ -606,6 +619,7 @@ class Handler(BaseHTTPRequestHandler):
         # Faults that let the request take effect, and then spoil its answer.
         self.lose_answer = bool(fault.get("lose_answer"))
         self.trickle = float(fault.get("trickle") or 0)
+        self.oversize = int(fault.get("oversize") or 0)
         self.answer_status = int(fault.get("answer_status") or 0)
         self.detail_patch = fault.get("detail_patch") if isinstance(fault.get("detail_patch"), dict) else None
         return False  # go on normally

@@ -296,6 +296,13 @@ def test_a_trickle_fault_sends_the_body_one_byte_at_a_time(url):
     assert time.monotonic() - started >= 0.002 * len(answer.content) * 0.9
 
 
+def test_an_oversize_fault_pads_the_answer_to_that_many_mib(url):
+    fault(url, method="GET", oversize=2)
+    answer = call(url, "GET", job_path(1001))
+    assert answer.status_code == 200 and int(answer.headers["Content-Length"]) == len(answer.content) == 2 * 1024 * 1024
+    assert json.loads(answer.content)["job_detail"]["job_id"] == 1001  # the answer, then spaces
+
+
 def test_a_nested_fault_answers_200_with_that_many_nested_arrays(url):
     fault(url, method="GET", nested=5)
     answer = call(url, "GET", job_path(1001))

@@ -535,3 +535,26 @@ def test_without_requests_the_modules_import_and_ask_for_it():
                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=False)
     assert run.returncode == 0, run.stderr.decode()
     assert run.stdout.decode().startswith("Failed to import the required Python library (requests) on ")
+
+
+def test_a_huge_answer_keeps_the_process_under_100_mib():
+    """A server that sends 256 MiB (no Content-Length): the exchange stops at the bound, and the process's peak
+    memory (a module process imports the same) stays under 100 MiB."""
+    # The server runs in this process; the client in a child, whose peak memory is measured.
+    with loopback(big_answer(False)) as server:
+        child = "\n".join([
+            "import resource",
+            "from ansible.module_utils.basic import AnsibleModule  # what a module process holds anyway",
+            "from ansible_collections.hwcloud.dli.plugins.module_utils.transport import AnswerTooLarge, Transport",
+            "try:",
+            "    Transport().send('GET', %r, timeout=30)" % (server.url + "/a"),
+            "except AnswerTooLarge as exc:",
+            "    print('refused', exc)",
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+        ])
+        run = subprocess.run([sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=False, timeout=120)
+    assert run.returncode == 0, run.stderr.decode()
+    refused, peak_kib = run.stdout.decode().strip().split("\n")
+    assert refused.startswith("refused HTTP 200 with an answer of more than the 16 MiB read")
+    assert int(peak_kib) < 100 * 1024
