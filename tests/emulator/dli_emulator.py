@@ -717,8 +717,11 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "jobs" and tail is None and self.command == "GET":
                 return self._list()
             if kind == "jobs" and tail and self.command == "GET":
+                job = self.state.job(tail)
+                savepoints = job["_meta"]["savepoints"]  # the SDK's FlinkJob: whether it has one, the latest's path
                 return self._answer(200, {"is_success": "true", "message": "Job detail query succeeds.",
-                                          "job_detail": public(self.state.job(tail))})
+                                          "job_detail": dict(public(job), has_savepoint=bool(savepoints),
+                                                             savepoint_path=savepoints[-1] if savepoints else None)})
             if kind == "jobs" and tail and self.command == "DELETE":
                 job = self.state.job(tail)
                 if job["status"] in RUNNING:
