@@ -96,7 +96,7 @@ FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails":
 DEFAULT_QUEUES = dict((name, {"queueName": name, "queueType": "general", "cuCount": 64,
                               "support_flink_jar_versions": ["1.10", "1.12", "1.15"],
                               "default_flink_jar_version": "1.15"})
-                      for name in ("streaming_queue", "batch_queue", "streaming", "endless"))
+                      for name in ("streaming_queue", "batch_queue", "streaming", "streaming_large", "endless"))
 QUEUE_TYPES = ("sql", "general", "all")
 OBS_PATH = re.compile(r"^obs://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+")
 # resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
