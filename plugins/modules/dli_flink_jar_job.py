@@ -420,9 +420,10 @@ EXAMPLES = r"""
     entrypoint: fraud/scoring-2.2.0.jar
     allow_restart: true
     # The queue is checked first (it exists, runs Jar jobs, has the CUs and the Flink version): a bad
-    # queue fails the task before the job is stopped. The new version must then run for five minutes;
-    # if it does not, the task puts scoring-2.1.0.jar back and resumes from the savepoint of the stop.
-    stable_seconds: 300
+    # queue fails the task before the job is stopped. The new version must then stay running for 30
+    # seconds (longer for a job that fails later); if it does not, the task puts the jar it ran before
+    # back and resumes it from the savepoint of the stop.
+    stable_seconds: 30
     rollback: true
     wait_timeout: 900
   register: upgrade
