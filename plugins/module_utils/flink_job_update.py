@@ -101,7 +101,7 @@ def checked_job_options(params):
     problems = [problem for problem in (
         integer_problem("job_id", params.get("job_id")),
         integer_problem("wait_timeout", params["wait_timeout"], 0, MAX_WAIT_TIMEOUT, " seconds"),
-        integer_problem("stable_seconds", params.get("stable_seconds") or 0, 0, MAX_WAIT_TIMEOUT, " seconds"),
+        integer_problem("stable_seconds", params.get("stable_seconds"), 0, MAX_WAIT_TIMEOUT, " seconds"),
     ) if problem]
     savepoint_path = params.get("savepoint_path")
     if savepoint_path is not None and not OBS_PATH.match(savepoint_path):

@@ -832,6 +832,7 @@ def test_a_savepoint_path_that_is_not_an_obs_path_is_refused_before_any_request(
     (dict(stable_seconds=600), "stable_seconds=600 must be less than wait_timeout=600"),
     (dict(stable_seconds=10, wait=False), "stable_seconds=10 needs wait=true"),
     (dict(stable_seconds=-1), "stable_seconds must be 0 to 86400 seconds, not -1."),
+    (dict(stable_seconds=True), "stable_seconds must be an integer, not a boolean (true)."),
 ])
 def test_bad_stable_seconds_are_refused_before_any_request(capsys, no_http, args, expected):
     result = fail(capsys, dict(state="started", **args))
