@@ -91,12 +91,13 @@ CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the num
 RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
 # The failures the control PUT can ask of a job, and the values each takes (null clears it).
 FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails": (True, False, None)}
-# The queues every reset goes back to: the seed jobs' and the integration targets' queues, general and large
-# enough for them (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
+# The queues every reset goes back to: those of the seed jobs, the integration targets, the EXAMPLES and the
+# benchmarks' jobs (bench-queue, soak-queue, q), general and large enough for them (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
 DEFAULT_QUEUES = dict((name, {"queueName": name, "queueType": "general", "cuCount": 64,
                               "support_flink_jar_versions": ["1.10", "1.12", "1.15"],
                               "default_flink_jar_version": "1.15"})
-                      for name in ("streaming_queue", "batch_queue", "streaming", "streaming_large", "endless"))
+                      for name in ("streaming_queue", "batch_queue", "streaming", "streaming_large", "endless",
+                                   "bench-queue", "soak-queue", "q"))
 QUEUE_TYPES = ("sql", "general", "all")
 OBS_PATH = re.compile(r"^obs://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+")
 # resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
