@@ -489,13 +489,6 @@ rolled_back:
       RV(status)).
   returned: always
   type: bool
-status:
-  description:
-    - The job's status at the end of the task (V(null) once deleted). On a failure, the status the job was last
-      read in, where known (after a rollback, the status it is left in).
-  returned: success, and failures that know it
-  type: str
-  sample: job_running
 job_id:
   description: ID of the job (the new one when it was created; V(null) when check mode would create it).
   returned: success
@@ -599,11 +592,13 @@ request_id:
   type: str
 status:
   description:
-    - Status of the job when a restart failed while waiting for the job to stop or to run again,
-      for example V(job_cancel_fail) or V(job_submit_fail).
-  returned: failure after the job's status was read during a restart (a wait, or a refused or lost stop or start)
+    - The job's status at the end of the task (V(null) once deleted).
+    - On a failure, the status the job was last read in, where known, for example V(job_cancel_fail) or
+      V(job_submit_fail); after a rollback (RV(rolled_back=true)), the status the job is left in.
+  returned: success; failure after the job's status was read during a restart (a wait, or a refused or lost stop or
+    start) or a rollback
   type: str
-  sample: job_submit_fail
+  sample: job_running
 """
 
 from ansible.module_utils.basic import AnsibleModule

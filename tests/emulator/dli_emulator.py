@@ -92,7 +92,8 @@ RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
 # The failures the control PUT can ask of a job, and the values each takes (null clears it).
 FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails": (True, False, None)}
 # The queues every reset goes back to: those of the seed jobs, the integration targets, the EXAMPLES and the
-# benchmarks' jobs (bench-queue, soak-queue, q), general and large enough for them (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
+# benchmarks' jobs (bench-queue, soak-queue, q), general and large enough for them
+# (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
 DEFAULT_QUEUES = dict((name, {"queueName": name, "queueType": "general", "cuCount": 64,
                               "support_flink_jar_versions": ["1.10", "1.12", "1.15"],
                               "default_flink_jar_version": "1.15"})

@@ -874,8 +874,8 @@ def test_a_failed_start_after_the_update_is_rolled_back_from_the_savepoint_befor
     up = job_update(client, clock, allow_restart=True, rollback=True, parallel_number=4)
     with pytest.raises(JobUpdateError) as excinfo:
         up.run()
-    assert [body for method, path, body in client.calls if method == "PUT"] == [{"parallel_number": 4},
-                                                                                 {"parallel_number": 1}]
+    puts = [body for method, path, body in client.calls if method == "PUT"]
+    assert puts == [{"parallel_number": 4}, {"parallel_number": 1}]
     assert bodies(client)[-1] == {"job_ids": [104], "resume_savepoint": True}
     assert up.done == RESTART_ACTIONS + ["rollback: update parallel_number", "rollback: start from savepoint"]
     assert up.rolled_back is True and up.final_status == "job_running"
