@@ -23,6 +23,7 @@ from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
     checked_job_options,
@@ -246,6 +247,7 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
     if duplicates is not None:
         raise duplicates
     batching = BatchingClient(client, window=window)
+    preflight = QueuePreflight(batching)  # shared: each queue is read once per run, whatever jobs run on it
     results, notes = [None] * len(checked), [[] for dummy in checked]
 
     def converge(index):
@@ -257,11 +259,12 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
             return
         params["job_id"] = job_id if job_id is not None else params["job_id"]
         update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options,
-                                        interrupted=interrupted)
+                                        interrupted=interrupted, preflight=preflight)
         try:
             results[index] = task_result(update, check_mode, diff_mode, client.redact)
         except Exception as exc:  # pylint: disable=broad-exception-caught  # this job's failure, not the task's
-            results[index] = dict(failed=True, changed=update.wrote, actions=list(update.done), msg=client.redact(
+            results[index] = dict(failed=True, changed=update.wrote, actions=list(update.done),
+                                  rolled_back=update.rolled_back, msg=client.redact(
                 "Flink job %s: %s" % (update.label, one_line(exc))))
         notes[index] = [client.redact(note) for note in update.notes]
 

@@ -15,12 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import ConfigError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
+    DEFAULT_CU_NUMBER,
     FIELDS,
-    FIELDS_BY_NAME,
     JAR_JOB_TYPE,
     argument_spec as fields_argument_spec,
     changed_fields,
@@ -32,6 +33,17 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
     rules_broken,
     tags_from_params,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_plan import (
+    RUNNING_STATUSES,
+    START_FAILED_STATUSES,
+    STARTED_STATUSES,
+    STOP_FAILED_STATUSES,
+    STOPPED_STATUSES,
+    Step,
+    plan_steps as any_plan_steps,
+    predicted_status,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import (
     READ_ONLY_KEYS,
     JobError,
@@ -42,14 +54,6 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import 
     job_shape,
 )
 
-# A job in one of these is running: it takes only the in-place fields, and must be stopped to be deleted.
-RUNNING_STATUSES = ("job_running", "job_submitting", "job_canceling", "job_savepointing")
-STARTED_STATUSES = ("job_submitting", "job_running")
-STOPPED_STATUSES = ("job_cancel_success", "job_init")
-STOP_FAILED_STATUSES = ("job_cancel_fail",)
-START_FAILED_STATUSES = ("job_submit_fail", "job_running_exception", "job_arrearage_stopped")
-# A job that never ran has no savepoint to resume from.
-NEVER_RAN_STATUSES = ("job_init",)
 STATES = ("present", "started", "stopped", "absent")
 UPGRADE_MODES = ("savepoint", "stateless")
 # Seconds between reads of a job being stopped or started: soon at first (a stop often takes a
@@ -61,6 +65,8 @@ POLL_INTERVAL = 2
 ANSWERED_FAILURES = (500, 503)
 # The longest wait_timeout: a day is longer than any stop or start takes, and far below what overflows a clock.
 MAX_WAIT_TIMEOUT = 86400
+# savepoint_path: an OBS path, obs://bucket/path (what the import call takes).
+OBS_PATH = re.compile(r"^obs://[^/\s]+/\S+$")
 
 JobUpdateError = JobError  # the name the update flow's callers and tests know it by
 NOT_READ = object()  # FlinkJarJobUpdate's detail when the job is still to be read
@@ -80,6 +86,9 @@ def job_options_spec():
         allow_restart=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
+        stable_seconds=dict(type="int", default=0),
+        rollback=dict(type="bool", default=True),
+        savepoint_path=dict(type="str"),
         # What a returned job holds besides the options; accepted so that it can be given back.
         status=dict(type="raw"),
         update_time=dict(type="raw"),
@@ -95,7 +104,17 @@ def checked_job_options(params):
     problems = [problem for problem in (
         integer_problem("job_id", params.get("job_id")),
         integer_problem("wait_timeout", params["wait_timeout"], 0, MAX_WAIT_TIMEOUT, " seconds"),
+        integer_problem("stable_seconds", params.get("stable_seconds"), 0, MAX_WAIT_TIMEOUT, " seconds"),
     ) if problem]
+    savepoint_path = params.get("savepoint_path")
+    if savepoint_path is not None and not OBS_PATH.match(savepoint_path):
+        problems.append("savepoint_path must be an OBS path of the form obs://bucket/path, not %r." % savepoint_path)
+    stable_seconds = params.get("stable_seconds") or 0
+    if not problems and stable_seconds and not params["wait"]:
+        problems.append("stable_seconds=%s needs wait=true: the stable window is waited for." % stable_seconds)
+    if not problems and stable_seconds and stable_seconds >= params["wait_timeout"]:
+        problems.append("stable_seconds=%s must be less than wait_timeout=%s: the start and its stable window are "
+                        "waited for within wait_timeout." % (stable_seconds, params["wait_timeout"]))
     if problems:
         raise ValueError(" ".join(problems))
     desired = desired_from_params(params)
@@ -106,110 +125,32 @@ def checked_job_options(params):
     return desired, tags
 
 
-def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None, interrupted=None):
+def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None, interrupted=None,
+                           preflight=None):
     """The FlinkJarJobUpdate of one job's options; ``checked``: what checked_job_options gave for them;
-    ``interrupted``: see FlinkJarJobUpdate."""
+    ``interrupted`` and ``preflight``: see FlinkJarJobUpdate."""
     desired, tags = checked if checked is not None else checked_job_options(params)
     return FlinkJarJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
         wait_timeout=params["wait_timeout"], check_mode=check_mode, state=params["state"],
         upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags,
-        detail=detail, interrupted=interrupted)
+        detail=detail, interrupted=interrupted, stable_seconds=params.get("stable_seconds") or 0,
+        rollback=params.get("rollback", True), savepoint_path=params.get("savepoint_path"), preflight=preflight)
 
 
-class Step:
-    """One step of a plan, and its line in ``actions``.
-
-    ``kind``: create | stop | wait_stopped | update | start | delete. ``stop`` and ``start`` wait
-    for the job to stop (or start) when ``wait`` is true. ``unless_stopped_by_others``: a start that
-    is skipped when someone else stopped the job before this task's stop (then it is left stopped)."""
-
-    def __init__(self, kind, names=(), savepoint=False, wait=True, unless_stopped_by_others=False):
-        self.kind = kind
-        self.names = list(names)
-        self.savepoint = savepoint
-        self.wait = wait
-        self.unless_stopped_by_others = unless_stopped_by_others
-
-    def describe(self):
-        if self.kind == "update":
-            return "update %s" % ", ".join(self.names)
-        if self.kind == "stop":
-            return "stop with savepoint" if self.savepoint else "stop"
-        if self.kind == "start":
-            return "start from savepoint" if self.savepoint else "start"
-        if self.kind == "wait_stopped":
-            return "wait for the stop someone else started"
-        return self.kind  # create, delete
+# The fields a running Jar job takes as they are.
+IN_PLACE = tuple(field.name for field in FIELDS if field.in_place)
 
 
-def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True):
-    """The ordered steps that bring a job in ``status`` (None: it does not exist) to the declared
-    ``changes`` and ``state``.
-
-    ``present`` leaves the run state as it is: a running job takes the in-place fields as they are,
-    and any other change stops it (with a savepoint in ``savepoint`` mode), updates it and starts it
-    again, if ``allow_restart``. ``started``/``stopped`` also converge the run state; ``absent``
-    stops a running job and deletes it. A job someone else is stopping is waited for. Raises
-    JobError when a restart is needed but not allowed.
-    """
-    savepoint = upgrade_mode == "savepoint"
-    if status is None:
-        if state == "absent":
-            return []
-        steps = [Step("create", changes)]
-        if state == "started":
-            steps.append(Step("start", wait=wait))  # a new job has no savepoint
-        return steps
-    if state == "absent":
-        if status == "job_canceling":
-            return [Step("wait_stopped"), Step("delete")]
-        if status in RUNNING_STATUSES:
-            return [Step("stop", savepoint=savepoint), Step("delete")]
-        return [Step("delete")]
-
-    needs_restart = [name for name in changes if not FIELDS_BY_NAME[name].in_place]
-    running = status in RUNNING_STATUSES
-    steps = []
-    if status == "job_canceling" and (state != "present" or needs_restart):
-        steps.append(Step("wait_stopped"))
-        running = False
-    elif running and state == "stopped":
-        # The update after it needs the job stopped; a bare stop is waited for only with wait.
-        steps.append(Step("stop", savepoint=savepoint, wait=wait or bool(changes)))
-        running = False
-    elif running and needs_restart:
-        if not allow_restart:
-            raise JobError(
-                "the job is %s, and a change of %s needs a restart (stop, update, start). Nothing was changed. "
-                "Set allow_restart=true to let the module restart the job, or stop it first." % (
-                    status, ", ".join(needs_restart)))
-        return [Step("stop", savepoint=savepoint), Step("update", changes),
-                Step("start", savepoint=savepoint, wait=wait, unless_stopped_by_others=state == "present")]
-    if changes:
-        steps.append(Step("update", changes))
-    if state == "started" and not running:
-        steps.append(Step("start", savepoint=savepoint and status not in NEVER_RAN_STATUSES, wait=wait))
-    return steps
+def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
+               savepoint_path=None):
+    """flink_job_plan.plan_steps for a Jar job (its in-place fields)."""
+    return any_plan_steps(status, changes, state, allow_restart, upgrade_mode, wait, savepoint_path, IN_PLACE)
 
 
 def plan_update(status, changes, allow_restart, savepoint, wait):
     """``plan_steps`` for ``state=present``, with the savepoint choice as a flag."""
     return plan_steps(status, changes, "present", allow_restart, "savepoint" if savepoint else "stateless", wait)
-
-
-def predicted_status(status, plan):
-    """The job's status once ``plan`` is carried out (for check mode)."""
-    for step in plan:
-        if step.kind == "create":
-            status = "job_init"
-        elif step.kind in ("stop", "wait_stopped"):
-            status = "job_cancel_success"
-        elif step.kind == "start":
-            status = "job_running" if step.wait else "job_submitting"
-        elif step.kind == "delete":
-            status = None
-    return status
 
 
 class FlinkJarJobUpdate:
@@ -220,7 +161,8 @@ class FlinkJarJobUpdate:
 
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
                  check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
-                 purge_runtime_config=True, tags=None, detail=NOT_READ, interrupted=None):
+                 purge_runtime_config=True, tags=None, detail=NOT_READ, interrupted=None, stable_seconds=0,
+                 rollback=True, savepoint_path=None, preflight=None):
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -244,6 +186,16 @@ class FlinkJarJobUpdate:
         self.deadline = None
         self.created = None  # the detail of the job this task created: what the service filled in
         self.detail = detail  # the job as read already (None: it does not exist), or NOT_READ
+        self.stable_seconds = stable_seconds
+        self.rollback = rollback
+        self.savepoint_path = savepoint_path
+        # Asked before the first stop or start of a plan that starts the job; the fleet shares one.
+        self.preflight = preflight if preflight is not None else QueuePreflight(client)
+        self.rolled_back = False  # a failed start after this task's update was rolled back
+        self.final_status = None  # the job's status as last read when the task fails
+        self.action_prefix = ""  # "rollback: " while a rollback's writes are made
+        self.savepoint_before = None  # the job's latest savepoint before this task's import, when known
+        self.previous = {}  # the job's fields as read before the update: what a rollback puts back
 
     @property
     def label(self):
@@ -256,6 +208,7 @@ class FlinkJarJobUpdate:
     def sent(self, action):
         """Record a write that took effect or may have: ``actions`` lists it, whatever fails after it."""
         self.wrote = True
+        action = self.action_prefix + action
         if action not in self.done:
             self.done.append(action)
 
@@ -268,20 +221,21 @@ class FlinkJarJobUpdate:
             raise JobError("%s Reading the job back failed too: %s" % (after, exc.msg),
                            status_code=getattr(exc, "status_code", None))
 
-    def put(self, names):
-        """Send the update of ``names``; after a lost answer, read the job back and send only
-        what it does not hold yet. Returns the job's update_time."""
+    def put(self, names, values=None):
+        """Send the update of ``names`` to ``values`` (by default the desired ones); after a lost answer,
+        read the job back and send only what it does not hold yet. Returns the job's update_time."""
+        values = self.desired if values is None else values
         path = self.client.project_path("streaming", "flink-jobs", self.job_id)
         action = Step("update", names).describe()
         for attempt in range(self.client.retry.max_retries + 1):
             try:
-                answer = self.client.call("PUT", path, request_body(self.desired, names))
+                answer = self.client.call("PUT", path, request_body(values, names))
             except DliApiError as exc:
                 if not exc.maybe_written:
                     raise
                 self.sent(action)
                 detail = self.read_back(exc.msg)
-                left = changed_fields(read_job(detail), dict((n, self.desired[n]) for n in names))
+                left = changed_fields(read_job(detail), dict((n, values[n]) for n in names))
                 if not left:
                     self.notes.append("%s The job read back holds the update." % exc.msg)
                     return detail.get("update_time")
@@ -435,6 +389,47 @@ class FlinkJarJobUpdate:
         self.sent(action)
         self.start_pending = False
 
+    def import_savepoint(self, savepoint_path):
+        """Import the savepoint the next start resumes from. Sent again after a lost answer: an import
+        made twice leaves the same latest savepoint."""
+        path = self.client.project_path("streaming", "jobs", self.job_id, "import-savepoint")
+        try:
+            self.client.call("POST", path, {"job_id": self.job_id, "savepoint_path": savepoint_path})
+        except DliApiError as exc:
+            if exc.maybe_written:
+                self.sent(Step("import_savepoint", path=savepoint_path).describe())
+            raise
+        self.sent(Step("import_savepoint", path=savepoint_path).describe())
+
+    def wait_started(self):
+        """Wait for job_running, then for it to stay so for stable_seconds (within wait_timeout): a job
+        that leaves job_running in that window, or restarts itself in it (restart_times grows), did not
+        start. Returns the job's detail."""
+        detail = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start")
+        if not self.stable_seconds:
+            return detail
+        until = self.clock() + self.stable_seconds
+        restarts = detail.get("restart_times")
+        while True:
+            now = self.clock()
+            if now >= until:
+                return detail
+            if now >= self.deadline:
+                raise JobError("the job reached job_running, but wait_timeout=%s seconds ran out before it had "
+                               "stayed so for stable_seconds=%s." % (self.wait_timeout, self.stable_seconds),
+                               status=detail.get("status"))
+            self.sleep(min(POLL_INTERVAL, until - now, self.deadline - now))
+            detail = self.get_detail()
+            status, desc = detail.get("status"), detail.get("status_desc") or "no status description"
+            if status != "job_running":
+                raise JobError("the job did not stay running for stable_seconds=%s: it reached job_running and is "
+                               "%s now (%s)." % (self.stable_seconds, status, desc), status=status)
+            if isinstance(restarts, int) and isinstance(detail.get("restart_times"), int) and \
+                    detail["restart_times"] > restarts:
+                raise JobError("the job did not stay running for stable_seconds=%s: it restarted itself %s time(s) "
+                               "(restart_times %s, then %s)." % (self.stable_seconds, detail["restart_times"] - restarts,
+                                                                 restarts, detail["restart_times"]), status=status)
+
     def wait_for(self, wanted, failed, doing, stop_savepoint=None, seen_stopping=False):
         """Poll the job until its status is in ``wanted``; fail on ``failed`` or at the deadline.
 
@@ -470,7 +465,7 @@ class FlinkJarJobUpdate:
         try:
             return self._run()
         except (JobError, DliApiError) as exc:
-            if self.stopped_by_us and self.start_pending:
+            if self.stopped_by_us and self.start_pending and not self.rolled_back:
                 # A restart cut short (a wait_timeout run out, a failed read): the stream must not stay down unseen.
                 exc.msg += (" This task stopped the job, and it is (or will be) stopped: it was not started again. "
                             "Run the task with state: started to bring it back.")
@@ -516,7 +511,15 @@ class FlinkJarJobUpdate:
         problems = rules_broken(merged, None if detail is None else changes) if changes else []
         if problems:
             raise JobError(" ".join(problems))
-        plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait)
+        plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
+                          self.savepoint_path)
+        if any(step.kind == "start" for step in plan):
+            # Before the first stop or start (and any write): can the queue run the job as it will be?
+            self.preflight.check(merged.get("queue_name"), merged.get("cu_number") or DEFAULT_CU_NUMBER,
+                                 merged.get("flink_version"))
+        if detail is not None:
+            self.savepoint_before = detail.get("savepoint_path")
+        self.previous = current  # what a rollback puts back
         before_status = status
         if plan and not self.check_mode:
             status, update_time = self.execute(plan, status, update_time)
@@ -529,6 +532,7 @@ class FlinkJarJobUpdate:
             result["diff"] = self.diff(current if detail is not None else None, merged, changes,
                                        before_status, status)
         result["job_id"] = self.job_id
+        result.update(rolled_back=False, status=status)
         if self.state == "absent":
             result.update(job=None, update_time=None)
             return result
@@ -555,6 +559,7 @@ class FlinkJarJobUpdate:
         self.deadline = self.clock() + self.wait_timeout
         self.start_pending = any(step.kind == "start" for step in plan)
         stopped_by_others = False
+        updated = []  # the fields this task's update changed: what a rollback puts back
         for step in plan:
             signal_name = self.interrupted()
             if signal_name and not self.wrote:
@@ -569,8 +574,11 @@ class FlinkJarJobUpdate:
             elif step.kind == "stop":
                 stopped_by_others = not self.stop(step.savepoint)
                 if step.wait:
-                    status = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
-                                           stop_savepoint=step.savepoint).get("status")
+                    stopped = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
+                                            stop_savepoint=step.savepoint)
+                    status = stopped.get("status")
+                    if step.savepoint and stopped.get("savepoint_path"):
+                        self.savepoint_before = stopped.get("savepoint_path")
                 else:
                     status = "job_canceling"
             elif step.kind == "wait_stopped":
@@ -579,15 +587,59 @@ class FlinkJarJobUpdate:
                 self.done.append(step.describe())
             elif step.kind == "update":
                 update_time = self.update(step.names)
+                updated = step.names
+            elif step.kind == "import_savepoint":
+                if step.unless_stopped_by_others and stopped_by_others:
+                    continue
+                self.import_savepoint(step.path)
             elif step.kind == "start":
                 if step.unless_stopped_by_others and stopped_by_others:
                     self.start_pending = False
                     continue  # someone else stopped the job: it is not this task's to start
-                self.start(step.savepoint, before="the job is stopped and updated" if self.stopped_by_us else None)
-                status = "job_submitting"
-                if step.wait:
-                    status = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start").get("status")
+                try:
+                    self.start(step.savepoint, before="the job is stopped and updated" if self.stopped_by_us else None)
+                    status = "job_submitting"
+                    if step.wait:
+                        status = self.wait_started().get("status")
+                except (DliApiError, JobError) as exc:
+                    if updated and self.rollback and step.wait:
+                        self.roll_back(exc, updated, step.savepoint, any(s.kind == "import_savepoint" for s in plan))
+                    raise
         return status, update_time
+
+    def roll_back(self, failure, names, savepoint, imported):
+        """After a failed start that followed this task's update: stop the job if it still runs, put
+        ``names`` back to the values read before the update, and start it again from the savepoint taken
+        before (without one in stateless mode), waiting for job_running. Adds to ``failure`` what came of
+        it; the task fails either way. Its writes are listed in ``actions`` as "rollback: ..."."""
+        self.rolled_back = True
+        self.action_prefix = "rollback: "
+        self.deadline = self.clock() + self.wait_timeout  # a rollback has its own wait_timeout
+        if imported:  # the imported savepoint is the new version's: the old one resumes from the one before, if known
+            savepoint = self.upgrade_mode == "savepoint" and bool(self.savepoint_before)
+        try:
+            if self.get_detail().get("status") in RUNNING_STATUSES:
+                self.stop(False)  # the failed version's state is not kept: the savepoint before the update is
+                self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop for the rollback")
+            self.put(names, self.previous)
+            if imported and savepoint:
+                self.import_savepoint(self.savepoint_before)
+            self.start(savepoint)
+            status = self.wait_for(("job_running",), START_FAILED_STATUSES, "did not start again").get("status")
+        except (DliApiError, JobError) as exc:
+            try:
+                self.final_status = self.get_detail().get("status")
+            except (DliApiError, JobError):
+                self.final_status = getattr(exc, "extra", {}).get("status")
+            failure.msg += (" The rollback to the job's previous configuration failed too: %s The job is left %s." % (
+                getattr(exc, "msg", exc), self.final_status or "in an unknown status"))
+            return
+        finally:
+            self.action_prefix = ""
+        self.final_status = status
+        failure.msg += (" Rolled back: %s put back to the values read before the update, and the job runs its previous "
+                        "configuration again (%s%s)." % (", ".join(names), status, ", from the savepoint taken before "
+                                                         "the update" if savepoint else ", without a savepoint"))
 
     def update(self, names):
         """The update step; a failure after this task stopped the job for a restart starts it again
@@ -638,7 +690,10 @@ def task_result(update, check_mode=False, diff_mode=False, redact=str):
     except ConfigError as exc:
         failure = dict(msg="Flink job %s: %s" % (update.label, exc))
     if failure:
-        failure.update(failed=True, msg=redact(failure["msg"]), changed=update.wrote, actions=list(update.done))
+        failure.update(failed=True, msg=redact(failure["msg"]), changed=update.wrote, actions=list(update.done),
+                       rolled_back=update.rolled_back)
+        if update.final_status is not None:
+            failure["status"] = update.final_status
         return failure
     diff = result.pop("diff", None)
     if diff_mode and diff:

@@ -334,6 +334,38 @@ options:
       - Also bounds how long the retries of one call may wait (see O(max_retries)).
     type: int
     default: 600
+  stable_seconds:
+    description:
+      - A start this task makes counts as done only when the job has reached V(job_running) and stayed in it for
+        this many seconds. A job that leaves V(job_running) in that window (V(job_running_exception),
+        V(job_submit_fail), a stop) or restarts itself in it (its C(restart_times) grows) failed to start.
+      - The start and this window are waited for within O(wait_timeout), so it must be less than O(wait_timeout),
+        and needs O(wait=true).
+      - V(0) counts a start as done once the job reaches V(job_running).
+    type: int
+    default: 0
+  rollback:
+    description:
+      - When a start that follows this task's update fails (the job does not reach V(job_running), or is not
+        stable for O(stable_seconds)), put back the fields the update changed, to the values read before it, and
+        start the job again from the savepoint taken before the update (without one with
+        O(upgrade_mode=stateless); a job still running is stopped first, without a savepoint).
+      - The task still fails; it returns RV(rolled_back=true) and says that the job runs its previous
+        configuration again or, when the rollback fails too, the status the job is left in. RV(actions) lists
+        the rollback's writes, each prefixed with C(rollback:).
+      - The rollback has its own O(wait_timeout). Check mode and diff never predict a rollback. A created job is
+        never rolled back (it had no previous configuration), nor a start that is not waited for (O(wait=false)).
+    type: bool
+    default: true
+  savepoint_path:
+    description:
+      - An OBS path, V(obs://bucket/path), of a savepoint. When this task starts the job (a create with
+        O(state=started), O(state=started) on a stopped job, a restart), it imports this savepoint first and
+        resumes from it, whatever O(upgrade_mode) says.
+      - A running job that has nothing else to change is not restarted for it.
+      - When a rollback follows, the job resumes from its own savepoint taken before the update, not from this one
+        (and without a savepoint when that one is not known).
+    type: str
 seealso:
   - name: Updating a Flink Jar job (DLI API reference)
     description: The API this module calls.
@@ -383,6 +415,26 @@ EXAMPLES = r"""
     allow_restart: true
     wait_timeout: 900
 
+- name: A safe production upgrade - pre-flight, a stable window, and a rollback if the new jar fails
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1002
+    entrypoint: fraud/scoring-2.2.0.jar
+    allow_restart: true
+    # The queue is checked first (it exists, runs Jar jobs, has the CUs and the Flink version): a bad
+    # queue fails the task before the job is stopped. The new version must then stay running for 30
+    # seconds (longer for a job that fails later); if it does not, the task puts the jar it ran before
+    # back and resumes it from the savepoint of the stop.
+    stable_seconds: 30
+    rollback: true
+    wait_timeout: 900
+  register: upgrade
+
+- name: Start a stopped job from a savepoint kept in OBS
+  hwcloud.dli.dli_flink_jar_job:
+    job_id: 1001
+    state: started
+    savepoint_path: obs://fraud-savepoints/scoring/savepoint-2a1b3c
+
 - name: Start the stopped nightly job again, without restoring state
   hwcloud.dli.dli_flink_jar_job:
     job_id: 1003
@@ -430,6 +482,13 @@ update_time:
 restarted:
   description: Whether the job was (or, in check mode, would be) stopped and started again to apply the update.
   returned: success
+  type: bool
+rolled_back:
+  description:
+    - Whether a failed start after this task's update was rolled back (see O(rollback)). Always V(false) on
+      success; on a failure, V(true) when the rollback was tried, whether or not it worked (see RV(msg) and
+      RV(status)).
+  returned: always
   type: bool
 job_id:
   description: ID of the job (the new one when it was created; V(null) when check mode would create it).
@@ -534,11 +593,13 @@ request_id:
   type: str
 status:
   description:
-    - Status of the job when a restart failed while waiting for the job to stop or to run again,
-      for example V(job_cancel_fail) or V(job_submit_fail).
-  returned: failure after the job's status was read during a restart (a wait, or a refused or lost stop or start)
+    - The job's status at the end of the task (V(null) once deleted).
+    - On a failure, the status the job was last read in, where known, for example V(job_cancel_fail) or
+      V(job_submit_fail); after a rollback (RV(rolled_back=true)), the status the job is left in.
+  returned: success; failure after the job's status was read during a restart (a wait, or a refused or lost stop or
+    start) or a rollback
   type: str
-  sample: job_submit_fail
+  sample: job_running
 """
 
 from ansible.module_utils.basic import AnsibleModule

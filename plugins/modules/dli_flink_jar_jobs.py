@@ -53,9 +53,11 @@ options:
   jobs:
     description:
       - The jobs, each a mapping of the options of M(hwcloud.dli.dli_flink_jar_job) except the connection options
-        (V(job_id) or V(name), V(state), V(upgrade_mode), V(allow_restart), V(wait), V(wait_timeout), the job's
-        fields, ...), with the same defaults and meaning.
-      - A job's V(wait_timeout) bounds that job's waits.
+        (V(job_id) or V(name), V(state), V(upgrade_mode), V(allow_restart), V(wait), V(wait_timeout),
+        V(stable_seconds), V(rollback), V(savepoint_path), the job's fields, ...), with the same defaults and
+        meaning.
+      - A job's V(wait_timeout) bounds that job's waits, its pre-flight check, stable window and rollback are its
+        own; each queue is read once for all the jobs that run on it.
     type: list
     elements: dict
     required: true
@@ -95,9 +97,10 @@ changed:
 results:
   description:
     - One result per job of O(jobs), in the same order, each in exactly the shape M(hwcloud.dli.dli_flink_jar_job)
-      returns - V(changed), V(actions), V(msg), V(job), V(job_id), V(update_time), V(restarted), and V(diff) in
-      diff mode; for a job that failed, V(failed), V(msg), V(changed), V(actions) done, and V(status_code),
-      V(error_code), V(request_id) of the failed call where there is one.
+      returns - V(changed), V(actions), V(msg), V(job), V(job_id), V(update_time), V(restarted), V(rolled_back),
+      V(status), and V(diff) in diff mode; for a job that failed, V(failed), V(msg), V(changed), V(actions) done,
+      V(rolled_back), V(status) where known, and V(status_code), V(error_code), V(request_id) of the failed call
+      where there is one.
   returned: when the jobs were checked
   type: list
   elements: dict

@@ -91,6 +91,16 @@ CHECKPOINT_MODES = {1: "exactly_once", 2: "at_least_once"}  # written as the num
 RESOURCE_CONFIG_VERSIONS = ("v1", "v2")
 # The failures the control PUT can ask of a job, and the values each takes (null clears it).
 FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails": (True, False, None)}
+# The queues every reset goes back to: those of the seed jobs, the integration targets, the EXAMPLES and the
+# benchmarks' jobs (bench-queue, soak-queue, q), general and large enough for them
+# (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
+DEFAULT_QUEUES = dict((name, {"queueName": name, "queueType": "general", "cuCount": 64,
+                              "support_flink_jar_versions": ["1.10", "1.12", "1.15"],
+                              "default_flink_jar_version": "1.15"})
+                      for name in ("streaming_queue", "batch_queue", "streaming", "streaming_large", "endless",
+                                   "bench-queue", "soak-queue", "q"))
+QUEUE_TYPES = ("sql", "general", "all")
+OBS_PATH = re.compile(r"^obs://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+")
 # resource_config: every key optional, no other key taken; the two specs take cpu and memory only.
 RESOURCE_CONFIG_KEYS = ("max_slot", "parallel_number", "jobmanager_resource_spec", "taskmanager_resource_spec")
 RESOURCE_SPEC_KEYS = ("cpu", "memory")
@@ -131,6 +141,11 @@ def request_kind(method, route):
     (the login), or other (a call the API does not have)."""
     if method == "POST" and route == "/v3/auth/tokens":
         return "iam"
+    if method == "GET" and re.match(r"^/v1\.0/[^/]+/queues/[^/]+/?$", route):
+        return "queue"
+    savepoint = re.match(r"^/v1\.0/[^/]+/streaming/jobs/[^/]+/(savepoint|import-savepoint)/?$", route)
+    if method == "POST" and savepoint:
+        return savepoint.group(1)
     match = re.match(r"^/v1\.0/[^/]+/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", route)
     if not match:
         return "other"
@@ -243,6 +258,7 @@ class State:
             with open(self.jobs_file) as handle:
                 self.jobs = dict((job["job_id"], self._with_meta(job)) for job in json.load(handle))
             self.tokens, self.faults, self.log = set(), [], []
+            self.queues = copy.deepcopy(DEFAULT_QUEUES)
             self.chaos = Chaos(self.start_chaos)
             self.stats = new_stats()
             self.last_request = time.time()
@@ -265,10 +281,12 @@ class State:
         job = copy.deepcopy(job)
         job.setdefault("job_config", {})
         # pending: the status change under way, {"status", "at" (epoch seconds), "status_desc" (None: unchanged),
-        # "started" (start_time set then)}; savepoint_fails ("refuse" | "later") and start_fails (true): failures
-        # the control PUT asks for, kept until cleared with null.
+        # "started" (start_time set then)}; savepoint_fails ("refuse" | "later"), start_fails (true) and
+        # crash_after (seconds in job_running, then job_running_exception; for entrypoint: only while the job
+        # runs that jar, "a broken jar"): failures the control PUT asks for, kept until cleared with null.
         job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": [],
-                        "savepoint_fails": None, "start_fails": None, "transition_seconds": None}
+                        "savepoint_fails": None, "start_fails": None, "transition_seconds": None,
+                        "crash_after": None, "crash_entrypoint": None}
         return job
 
     def next_update_time(self):
@@ -287,6 +305,14 @@ class State:
                 job["status_desc"] = pending["status_desc"]
             if pending.get("started"):
                 job["start_time"] = now_ms()
+            crash = job["_meta"].get("crash_after")
+            broken = job["_meta"].get("crash_entrypoint")
+            if job["status"] == "job_running" and crash is not None and pending.get("run") and (
+                    broken is None or job["job_config"].get("entrypoint") == broken):
+                job["_meta"]["pending"] = {"status": "job_running_exception", "at": pending["at"] + crash,
+                                           "status_desc": "The job crashed %s seconds after it started "
+                                                          "(failure asked of the emulator)" % crash}
+                return self.job(job_id)
         return job
 
     def take_fault(self, method, path):
@@ -680,6 +706,10 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self):
         if self.command == "POST" and self.route == "/v3/auth/tokens":
             return self._iam()
+        extra = re.match(r"^/v1\.0/([^/]+)/(?:queues/([^/]+)|streaming/jobs/([^/]+)/(savepoint|import-savepoint))/?$",
+                         self.route)
+        if extra:
+            return self._queue_or_savepoint(*extra.groups())
         match = re.match(r"^/v1\.0/([^/]+)/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", self.route)
         if not match:  # the gateway's answer for a URL no API has, before any DLI code runs
             raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
@@ -703,8 +733,11 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "jobs" and tail is None and self.command == "GET":
                 return self._list()
             if kind == "jobs" and tail and self.command == "GET":
+                job = self.state.job(tail)
+                savepoints = job["_meta"]["savepoints"]  # the SDK's FlinkJob: whether it has one, the latest's path
                 return self._answer(200, {"is_success": "true", "message": "Job detail query succeeds.",
-                                          "job_detail": public(self.state.job(tail))})
+                                          "job_detail": dict(public(job), has_savepoint=bool(savepoints),
+                                                             savepoint_path=savepoints[-1] if savepoints else None)})
             if kind == "jobs" and tail and self.command == "DELETE":
                 job = self.state.job(tail)
                 if job["status"] in RUNNING:
@@ -718,6 +751,42 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "flink-jobs" and tail is None and self.command == "POST":
                 return self._create(body)
         raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
+
+    def _queue_or_savepoint(self, project, queue_name, job_id, action):
+        """GET a queue; POST a job's savepoint trigger or import, with the bodies the API reference documents."""
+        if (self.command, bool(queue_name)) not in (("GET", True), ("POST", False)):
+            raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
+        self._authenticate()
+        if project != PROJECT_ID:
+            raise ApiError(403, "DLI.0013", "project mismatch")
+        with self.state.lock:
+            if queue_name:
+                queue = self.state.queues.get(queue_name)
+                if queue is None:
+                    raise ApiError(400, "DLI.0002", "The queue %s does not exist." % queue_name)
+                return self._answer(200, dict(copy.deepcopy(queue), is_success=True, message=""))
+            body = self.body
+            if not isinstance(body, dict):
+                raise ApiError(400, "DLI.0001", "The request body must be a JSON object")
+            job = self.state.job(job_id)
+            path = body.get("savepoint_path")
+            if not isinstance(path, str) or not path:
+                raise ApiError(400, "DLI.0001", "savepoint_path is required")
+            if action == "import-savepoint":
+                if body.get("job_id") != job["job_id"]:
+                    raise ApiError(400, "DLI.0001", "job_id in the body must be the job's id %s" % job["job_id"])
+                if not OBS_PATH.match(path):
+                    raise ApiError(400, "DLI.0001", "savepoint_path must be an OBS path obs://bucket/path")
+                if job["status"] in RUNNING:
+                    raise ApiError(400, "DLI.0007", "A savepoint cannot be imported into a running job")
+                job["_meta"]["savepoints"].append(path)
+                return self._answer(200, {"is_success": "true", "message": "The savepoint is imported."})
+            if body.get("action") != "trigger":  # the SDK's example path has no obs:// prefix
+                raise ApiError(400, "DLI.0001", "action must be trigger")
+            if job["status"] != "job_running":
+                raise ApiError(400, "DLI.0007", "A savepoint is taken of a running job only")
+            job["_meta"]["savepoints"].append(path if path.startswith("obs://") else "obs://" + path)
+            return self._answer(200, {"is_success": "true", "message": "The savepoint is triggered."})
 
     def _iam(self):
         try:
@@ -754,7 +823,7 @@ class Handler(BaseHTTPRequestHandler):
                 meta["pending"] = {"status": "job_submit_fail", "at": later,
                                    "status_desc": "Submitting job %s failed (failure asked of the emulator)" % job_id}
             else:
-                meta["pending"] = {"status": "job_running", "at": later, "started": True}
+                meta["pending"] = {"status": "job_running", "at": later, "started": True, "run": True}
             meta["last_run"] = {"resume_savepoint": bool(body.get("resume_savepoint"))}
             if meta["last_run"]["resume_savepoint"]:  # resumes from the latest savepoint only, if there is one
                 meta["last_run"]["savepoint"] = meta["savepoints"][-1] if meta["savepoints"] else None
@@ -878,6 +947,18 @@ class Handler(BaseHTTPRequestHandler):
                 fault["times"] = int(fault.get("times") or 1)
                 state.faults.append(fault)
                 return self._answer(200, fault)
+            queue = re.match(r"^/_emulator/queues/([^/]+)$", route)
+            if queue and method == "PUT":  # the queue's settings as given; a body of null removes it
+                if self.body is None:
+                    state.queues.pop(queue.group(1), None)
+                    return self._answer(200, {"removed": queue.group(1)})
+                if not isinstance(self.body, dict) or self.body.get("queueType", "general") not in QUEUE_TYPES:
+                    return self._answer(400, {"error_code": "DLI.0001", "error_msg": "queueType must be one of %s" % (
+                        ", ".join(QUEUE_TYPES))})
+                settings = dict(DEFAULT_QUEUES["streaming"], queueName=queue.group(1))
+                settings.update(self.body)
+                state.queues[queue.group(1)] = settings
+                return self._answer(200, settings)
             if route == "/_emulator/jobs" and method == "GET":  # every job as stored, by id: a soak's snapshot
                 return self._answer(200, dict((str(job_id), copy.deepcopy(state.job(job_id)))
                                               for job_id in sorted(state.jobs)))
@@ -899,6 +980,15 @@ class Handler(BaseHTTPRequestHandler):
                 job = state.jobs.get(job_id) or State._with_meta({"job_id": job_id, "job_config": {}})
                 for key, value in failures.items():
                     job["_meta"][key] = value or None  # start_fails false clears it, as null does
+                if "crash_after" in changes:  # seconds a started job runs before it crashes; null: never
+                    seconds = changes.pop("crash_after")
+                    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                                or seconds < 0):
+                        return self._answer(400, {"error_code": "DLI.0001",
+                                                  "error_msg": "crash_after must be a number >= 0 or null"})
+                    job["_meta"]["crash_after"] = seconds
+                if "crash_entrypoint" in changes:  # only while the job runs this jar; null: whatever it runs
+                    job["_meta"]["crash_entrypoint"] = changes.pop("crash_entrypoint")
                 if "transition_seconds" in changes:  # how long this job's starts and stops take; null: the default
                     seconds = changes.pop("transition_seconds")
                     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))

@@ -1032,3 +1032,60 @@ def test_an_endless_list_answers_full_pages_of_new_jobs(url):
     assert first["total_count"] == 10 ** 12
     assert [job["job_id"] for job in first["jobs"] + second["jobs"]] == [emu.ENDLESS_FIRST_ID + n for n in range(6)]
     assert listed(url)["total_count"] == 4  # the fault's two lists are over
+
+
+# -- queues, savepoints and crashes (pre-flight checks, savepoint_path, stable_seconds) ----------
+
+QUEUE_PATH = "/v1.0/%s/queues/%%s" % emu.PROJECT_ID
+RUN_PATH = "/v1.0/%s/streaming/jobs/run" % emu.PROJECT_ID
+
+
+def test_a_queue_answers_with_the_camel_case_keys_and_a_missing_one_with_dli_0002(url):
+    queue = call(url, "GET", QUEUE_PATH % "streaming_queue").json()
+    assert (queue["queueName"], queue["queueType"], queue["is_success"]) == ("streaming_queue", "general", True)
+    assert "1.15" in queue["support_flink_jar_versions"] and queue["cuCount"] >= 4
+    requests.put(url + "/_emulator/queues/small", json={"queueType": "sql", "cuCount": 1})
+    assert call(url, "GET", QUEUE_PATH % "small").json()["queueType"] == "sql"
+    requests.put(url + "/_emulator/queues/small", data="null", headers={"Content-Type": "application/json"})
+    missing = call(url, "GET", QUEUE_PATH % "small")
+    assert (missing.status_code, missing.json()["error_code"]) == (400, "DLI.0002")
+
+
+def test_a_control_put_refuses_an_unknown_queue_type(url):
+    assert requests.put(url + "/_emulator/queues/q", json={"queueType": "spark"}).status_code == 400
+
+
+def test_an_imported_savepoint_is_what_the_next_start_resumes_from(url):
+    path = "/v1.0/%s/streaming/jobs/1001/import-savepoint" % emu.PROJECT_ID
+    assert call(url, "POST", path, {"job_id": 1001, "savepoint_path": "bucket/sp"}).status_code == 400
+    assert call(url, "POST", path, {"job_id": 1002, "savepoint_path": "obs://bucket/sp"}).status_code == 400
+    answer = call(url, "POST", path, {"job_id": 1001, "savepoint_path": "obs://bucket/sp-1"})
+    assert answer.json() == {"is_success": "true", "message": "The savepoint is imported."}
+    call(url, "POST", RUN_PATH, {"job_ids": [1001], "resume_savepoint": True})
+    assert stored(url, 1001)["_meta"]["last_run"] == {"resume_savepoint": True, "savepoint": "obs://bucket/sp-1"}
+    running = "/v1.0/%s/streaming/jobs/1002/import-savepoint" % emu.PROJECT_ID
+    assert call(url, "POST", running, {"job_id": 1002, "savepoint_path": "obs://bucket/x"}).json()["error_code"] == "DLI.0007"
+
+
+def test_a_savepoint_is_triggered_on_a_running_job_only(url):
+    path = "/v1.0/%s/streaming/jobs/%%s/savepoint" % emu.PROJECT_ID
+    assert call(url, "POST", path % 1002, {"action": "trigger", "savepoint_path": "bucket/p/"}).status_code == 200
+    assert stored(url, 1002)["_meta"]["savepoints"] == ["obs://bucket/p/"]
+    assert call(url, "POST", path % 1001, {"action": "trigger", "savepoint_path": "bucket/p/"}).status_code == 400
+    assert call(url, "POST", path % 1002, {"action": "dispose", "savepoint_path": "bucket/p/"}).status_code == 400
+
+
+def test_a_broken_jar_crashes_that_many_seconds_after_it_runs_and_another_jar_does_not(url):
+    requests.put(url + "/_emulator/jobs/1001", json={"crash_after": 0.3, "crash_entrypoint": "broken.jar"})
+    call(url, "POST", RUN_PATH, {"job_ids": [1001], "resume_savepoint": False})
+    time.sleep(0.6)
+    assert call(url, "GET", job_path(1001)).json()["job_detail"]["status"] == "job_running"
+    requests.put(url + "/_emulator/jobs/1001", json={"status": "job_cancel_success", "job_config": {
+        "entrypoint": "broken.jar"}})
+    call(url, "POST", RUN_PATH, {"job_ids": [1001], "resume_savepoint": False})
+    time.sleep(0.3)
+    assert call(url, "GET", job_path(1001)).json()["job_detail"]["status"] == "job_running"
+    time.sleep(0.35)
+    detail = call(url, "GET", job_path(1001)).json()["job_detail"]
+    assert detail["status"] == "job_running_exception" and "crashed" in detail["status_desc"]
+    assert requests.put(url + "/_emulator/jobs/1001", json={"crash_after": -1}).status_code == 400

@@ -23,6 +23,10 @@ from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
 
 LIST = "/v1.0/p1/streaming/jobs"
 STOP = "/v1.0/p1/streaming/jobs/stop"
+RUN = "/v1.0/p1/streaming/jobs/run"
+QUEUE = "/v1.0/p1/queues/flinktest"  # the queue of the shared job detail
+FIT_QUEUE = {"is_success": True, "queueName": "flinktest", "queueType": "general", "cuCount": 16,
+             "support_flink_jar_versions": ["1.15"]}
 
 
 class RoutedClient(object):
@@ -262,12 +266,13 @@ def test_any_exception_of_one_job_is_its_result_with_the_writes_it_made():
     client = RoutedClient({
         ("GET", LIST + "/3"): detail_then_broken,
         ("POST", STOP): lambda body: [{"is_success": "true"} for dummy in body["job_ids"]],
+        ("GET", QUEUE): FIT_QUEUE,
         ("GET", LIST + "/4"): detail_answer(job_id=4, name="d")})
     checked = checked_jobs([{"job_id": 3, "parallel_number": 9, "allow_restart": True}, {"job_id": 4}])
     outcome = run_in_threads(lambda dummy: converge_jobs(client, checked, concurrency=2, window=0), ["task"], bound=20)
     assert not isinstance(outcome["task"], Exception), outcome["task"]
     results, notes, groups = outcome["task"]
-    assert results[0] == {"failed": True, "changed": True, "actions": ["stop with savepoint"],
+    assert results[0] == {"failed": True, "changed": True, "actions": ["stop with savepoint"], "rolled_back": False,
                           "msg": "Flink job 3: RuntimeError: broken answer"}
     assert results[1]["changed"] is False and not results[1].get("failed")
     assert groups["failed"] == [3] and groups["ok"] == [4]
@@ -346,3 +351,19 @@ def test_a_name_that_several_jobs_have_fails_on_its_own_not_as_the_same_job():
     client = RoutedClient({("GET", LIST): listed, ("GET", LIST, "detail"): listed})
     results, notes, summary = converge_jobs(client, checked_jobs([{"name": "b"}, {"name": "b"}]), check_mode=True)
     assert all("2 jobs are named 'b'" in result["msg"] for result in results)
+
+
+def test_each_job_of_a_fleet_goes_through_the_pre_flight_and_a_queue_is_read_once():
+    client = RoutedClient({
+        ("GET", LIST + "/1"): detail_answer(job_id=1, name="a", status="job_cancel_success"),
+        ("GET", LIST + "/2"): detail_answer(job_id=2, name="b", status="job_cancel_success"),
+        ("GET", LIST + "/3"): detail_answer(job_id=3, name="c", status="job_cancel_success", cu_number=32),
+        ("GET", QUEUE): FIT_QUEUE,
+        ("POST", RUN): lambda body: [{"is_success": "true"} for dummy in body["job_ids"]]})
+    checked = checked_jobs([{"job_id": job_id, "state": "started", "wait": False} for job_id in (1, 2, 3)])
+    results, notes, groups = converge_jobs(client, checked, concurrency=3, window=0)
+    assert [call[:2] for call in client.calls].count(("GET", QUEUE)) == 1
+    assert results[0]["actions"] == results[1]["actions"] == ["start from savepoint"]
+    assert results[2]["failed"] and results[2]["actions"] == [] and results[2]["changed"] is False
+    assert "CUs: the queue 'flinktest' has 16 CUs (cuCount), fewer than the job's cu_number 32." in results[2]["msg"]
+    assert groups["failed"] == [3] and sorted(groups["changed"]) == [1, 2]

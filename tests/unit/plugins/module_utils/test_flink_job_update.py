@@ -16,7 +16,9 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update impor
     JobUpdateError,
     plan_steps,
     plan_update,
+    task_result,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 
 JOB = "/v1.0/p1/streaming/jobs/104"
 PUT_PATH = "/v1.0/p1/streaming/flink-jobs/104"
@@ -84,9 +86,23 @@ def refused(method, path, message):
                        method=method, path=path, status_code=200)
 
 
-def update(client, clock, check_mode=False, allow_restart=False, wait=True, wait_timeout=600, **options):
+class FitQueues(object):
+    """A pre-flight that finds every queue fit, and records what it was asked: the tests of the plans
+    that are not about the queue checks (test_flink_job_preflight.py and the tests below test them)."""
+
+    def __init__(self):
+        self.asked = []
+
+    def check(self, queue_name, cu_number=None, flink_version=None):
+        self.asked.append((queue_name, cu_number, flink_version))
+
+
+def update(client, clock, check_mode=False, allow_restart=False, wait=True, wait_timeout=600, rollback=False,
+           preflight=None, **options):
+    """The update of job 104; without a rollback unless asked (its own tests below turn it on)."""
     return FlinkJarJobUpdate(client, 104, desired_from_params(options), allow_restart=allow_restart, wait=wait,
-                             wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep, clock=clock.clock)
+                             wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep, clock=clock.clock,
+                             rollback=rollback, preflight=preflight or FitQueues())
 
 
 def methods(client):
@@ -488,11 +504,14 @@ def listed(*jobs, **answer):
 
 
 def job_update(client, clock, job_id=104, state="present", check_mode=False, upgrade_mode="savepoint",
-               allow_restart=False, wait=True, wait_timeout=600, purge_runtime_config=True, tags=None, **options):
+               allow_restart=False, wait=True, wait_timeout=600, purge_runtime_config=True, tags=None, rollback=False,
+               preflight=None, stable_seconds=0, savepoint_path=None, **options):
     return FlinkJarJobUpdate(client, job_id, desired_from_params(options), allow_restart=allow_restart, wait=wait,
                              wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep,
                              clock=clock.clock, state=state, upgrade_mode=upgrade_mode,
-                             purge_runtime_config=purge_runtime_config, tags=tags)
+                             purge_runtime_config=purge_runtime_config, tags=tags, rollback=rollback,
+                             preflight=preflight or FitQueues(), stable_seconds=stable_seconds,
+                             savepoint_path=savepoint_path)
 
 
 class PagedClient(FakeClient):
@@ -768,3 +787,187 @@ def test_purge_runtime_config_false_keeps_the_jobs_other_keys(job_detail, clock)
     client = FakeClient([get(job_detail(runtime_config='[{"key":"a","value":"1"}]')), put()])
     job_update(client, clock, purge_runtime_config=False, runtime_config={"b": "2"}).run()
     assert bodies(client) == [{"runtime_config": '[{"key":"a","value":"1"},{"key":"b","value":"2"}]'}]
+
+
+# -- pre-flight, savepoint_path, stable_seconds, rollback -------------------------------------------
+
+QUEUE_PATH = "/v1.0/p1/queues/flinktest"  # the queue of the shared job detail
+IMPORT_PATH = "/v1.0/p1/streaming/jobs/104/import-savepoint"
+
+
+def queue(**fields):
+    answer = {"is_success": True, "queueName": "flinktest", "queueType": "general", "cuCount": 16,
+              "support_flink_jar_versions": ["1.15"]}
+    answer.update(fields)
+    return ("GET", QUEUE_PATH, answer)
+
+
+def imported(outcome=None):
+    return ("POST", IMPORT_PATH, outcome if outcome is not None else {"is_success": "true", "message": "imported"})
+
+
+def test_the_pre_flight_is_asked_once_before_any_write_with_the_values_the_job_will_run_with(job_detail, clock):
+    fit = FitQueues()
+    client = FakeClient([get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")),
+                         put(), run(), get(job_detail(status="job_running"))])
+    job_update(client, clock, allow_restart=True, preflight=fit, queue_name="bigger", cu_number=8).run()
+    assert fit.asked == [("bigger", 8, "1.15")]
+
+
+@pytest.mark.parametrize("state, status, changes", [
+    ("present", "job_running", dict(smn_topic="in-place")),  # no start: nothing to check
+    ("stopped", "job_running", {}),
+    ("started", "job_running", {}),
+])
+def test_a_plan_without_a_start_does_not_ask_the_pre_flight(job_detail, clock, state, status, changes):
+    fit = FitQueues()
+    script = [get(job_detail(status=status))]
+    if state == "stopped":
+        script += [stop(), get(job_detail(status="job_cancel_success"))]
+    if changes:
+        script += [put()]
+    job_update(FakeClient(script), clock, state=state, preflight=fit, **changes).run()
+    assert fit.asked == []
+
+
+def test_a_queue_too_small_refuses_the_restart_before_the_stop_and_in_check_mode_too(job_detail, clock):
+    for check_mode in (False, True):
+        client = FakeClient([get(job_detail(status="job_running")), queue(cuCount=4)])
+        up = update(client, clock, check_mode=check_mode, allow_restart=True, preflight=None, cu_number=8)
+        up.preflight = QueuePreflight(client)
+        with pytest.raises(JobUpdateError, match="CUs: the queue 'flinktest' has 4 CUs .*cu_number 8. Nothing was "
+                                                 "changed.$"):
+            up.run()
+        assert methods(client) == [("GET", JOB), ("GET", QUEUE_PATH)] and up.done == [] and not up.wrote
+
+
+@pytest.mark.parametrize("upgrade_mode, stop_action", [("savepoint", "stop with savepoint"), ("stateless", "stop")])
+def test_a_savepoint_path_is_imported_before_every_start_and_resumed_from(upgrade_mode, stop_action):
+    plan = plan_steps("job_running", ["parallel_number"], "present", True, upgrade_mode,
+                      savepoint_path="obs://b/sp")
+    assert [step.describe() for step in plan] == [stop_action, "update parallel_number", "import savepoint obs://b/sp",
+                                                  "start from savepoint"]
+    assert [s.describe() for s in plan_steps(None, ["name"], "started", savepoint_path="obs://b/sp")] == [
+        "create", "import savepoint obs://b/sp", "start from savepoint"]
+    # A running job with nothing else to change is not restarted for it.
+    assert plan_steps("job_running", [], "started", True, upgrade_mode, savepoint_path="obs://b/sp") == []
+
+
+def test_a_savepoint_path_import_then_start(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_cancel_success")), imported(), run(),
+                         get(job_detail(status="job_running"))])
+    result = job_update(client, clock, state="started", upgrade_mode="stateless", savepoint_path="obs://b/sp").run()
+    assert bodies(client) == [{"job_id": 104, "savepoint_path": "obs://b/sp"}, {"job_ids": [104], "resume_savepoint": True}]
+    assert result["actions"] == ["import savepoint obs://b/sp", "start from savepoint"] and result["status"] == "job_running"
+
+
+def test_a_refused_import_fails_before_the_start_and_lists_nothing(job_detail, clock):
+    refusal = refused("POST", IMPORT_PATH, "savepoint not found")
+    client = FakeClient([get(job_detail(status="job_cancel_success")), imported(refusal)])
+    up = job_update(client, clock, state="started", savepoint_path="obs://b/sp")
+    with pytest.raises(DliApiError, match="savepoint not found"):
+        up.run()
+    assert up.done == [] and methods(client)[-1] == ("POST", IMPORT_PATH)
+
+
+def test_a_start_counts_once_the_job_stayed_running_for_stable_seconds(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(job_detail(status="job_running"))]
+                        + [get(job_detail(status="job_running"))] * 5)
+    result = job_update(client, clock, state="started", stable_seconds=10).run()
+    assert result["status"] == "job_running" and clock.sleeps == [2] * 5 and not client.script
+
+
+@pytest.mark.parametrize("later, message", [
+    (dict(status="job_running_exception", status_desc="NullPointerException"),
+     "did not stay running for stable_seconds=10: it reached job_running and is job_running_exception now "
+     "(NullPointerException)."),
+    (dict(status="job_running", restart_times=3), "restarted itself 2 time(s) (restart_times 1, then 3)"),
+])
+def test_a_job_that_leaves_running_or_restarts_in_the_window_did_not_start(job_detail, clock, later, message):
+    def detail(**fields):
+        restart_times = fields.pop("restart_times", 1)
+        return dict(job_detail(**fields), restart_times=restart_times)
+    client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(detail(status="job_running")),
+                         get(detail(status="job_running")), get(detail(**later))])
+    with pytest.raises(JobUpdateError) as excinfo:
+        job_update(client, clock, state="started", stable_seconds=10).run()
+    assert message in excinfo.value.msg and not client.script
+
+
+def test_the_stable_window_is_bounded_by_wait_timeout(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(job_detail(status="job_submitting")),
+                         get(job_detail(status="job_submitting")), get(job_detail(status="job_running"))]
+                        + [get(job_detail(status="job_running"))] * 10)
+    with pytest.raises(JobUpdateError, match="wait_timeout=11 seconds ran out before it had stayed so for "
+                                             "stable_seconds=10"):
+        job_update(client, clock, state="started", stable_seconds=10, wait_timeout=11).run()
+    assert clock.now - 1000.0 == 11  # 1.5 seconds to job_running, then the window's polls up to the deadline
+
+
+def restart_then_failed_start(job_detail, failed="job_submit_fail", **stopped):
+    return [get(job_detail(status="job_running")), stop(), get(dict(job_detail(status="job_cancel_success"), **stopped)),
+            put(), run(), get(job_detail(status=failed, status_desc="ClassNotFoundException"))]
+
+
+def test_a_failed_start_after_the_update_is_rolled_back_from_the_savepoint_before(job_detail, clock):
+    client = FakeClient(restart_then_failed_start(job_detail) + [
+        get(job_detail(status="job_submit_fail")), put(), run(), get(job_detail(status="job_running"))])
+    up = job_update(client, clock, allow_restart=True, rollback=True, parallel_number=4)
+    with pytest.raises(JobUpdateError) as excinfo:
+        up.run()
+    puts = [body for method, path, body in client.calls if method == "PUT"]
+    assert puts == [{"parallel_number": 4}, {"parallel_number": 1}]
+    assert bodies(client)[-1] == {"job_ids": [104], "resume_savepoint": True}
+    assert up.done == RESTART_ACTIONS + ["rollback: update parallel_number", "rollback: start from savepoint"]
+    assert up.rolled_back is True and up.final_status == "job_running"
+    assert excinfo.value.msg == (
+        "Flink job 104: the job did not start: it is job_submit_fail (ClassNotFoundException). Rolled back: "
+        "parallel_number put back to the values read before the update, and the job runs its previous "
+        "configuration again (job_running, from the savepoint taken before the update).")
+
+
+def test_a_stateless_rollback_starts_without_a_savepoint_and_stops_a_job_still_running(job_detail, clock):
+    client = FakeClient(restart_then_failed_start(job_detail, failed="job_running_exception") + [
+        get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")),
+        put(), run(), get(job_detail(status="job_running"))])
+    up = job_update(client, clock, allow_restart=True, rollback=True, upgrade_mode="stateless", parallel_number=4)
+    with pytest.raises(JobUpdateError, match="without a savepoint"):
+        up.run()
+    assert [b for b in bodies(client) if "job_ids" in b] == [
+        {"job_ids": [104], "trigger_savepoint": False}, {"job_ids": [104], "resume_savepoint": False},
+        {"job_ids": [104], "trigger_savepoint": False}, {"job_ids": [104], "resume_savepoint": False}]
+    assert up.done == ["stop", "update parallel_number", "start", "rollback: stop", "rollback: update parallel_number",
+                       "rollback: start"]
+
+
+def test_a_rollback_that_fails_says_where_the_job_is_left(job_detail, clock):
+    refusal = refused("PUT", PUT_PATH, "queue busy")
+    client = FakeClient(restart_then_failed_start(job_detail) + [
+        get(job_detail(status="job_submit_fail")), put(refusal), get(job_detail(status="job_submit_fail"))])
+    up = job_update(client, clock, allow_restart=True, rollback=True, parallel_number=4)
+    result = task_result(up)
+    assert result["failed"] and result["rolled_back"] is True and result["status"] == "job_submit_fail"
+    assert result["msg"].endswith("The rollback to the job's previous configuration failed too: PUT %s failed: HTTP "
+                                  "200 but is_success is false: queue busy The job is left job_submit_fail." % PUT_PATH)
+    assert result["actions"] == RESTART_ACTIONS
+
+
+def test_a_rollback_after_an_imported_savepoint_imports_the_one_the_stop_took(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_running")), stop(),
+                         get(dict(job_detail(status="job_cancel_success"), savepoint_path="obs://sp/taken")),
+                         put(), imported(), run(), get(job_detail(status="job_submit_fail")),
+                         get(job_detail(status="job_submit_fail")), put(), imported(), run(),
+                         get(job_detail(status="job_running"))])
+    up = job_update(client, clock, allow_restart=True, rollback=True, savepoint_path="obs://new/sp", parallel_number=4)
+    with pytest.raises(JobUpdateError, match="Rolled back"):
+        up.run()
+    assert [b["savepoint_path"] for b in bodies(client) if "savepoint_path" in b] == ["obs://new/sp", "obs://sp/taken"]
+    assert up.done[-3:] == ["rollback: update parallel_number", "rollback: import savepoint obs://sp/taken",
+                            "rollback: start from savepoint"]
+
+
+def test_no_rollback_without_this_tasks_update(job_detail, clock):
+    client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(job_detail(status="job_submit_fail"))])
+    up = job_update(client, clock, state="started", rollback=True)
+    result = task_result(up)
+    assert result["failed"] and result["rolled_back"] is False and result["actions"] == ["start from savepoint"]

@@ -47,6 +47,18 @@ GET = ("GET", JOB_PATH)
 PUT = ("PUT", PUT_PATH)
 STOP = ("POST", STOP_PATH)
 RUN = ("POST", RUN_PATH)
+QUEUE_PATH = "/v1.0/p1/queues/flinktest"  # the queue of the shared job detail
+QUEUE = ("GET", QUEUE_PATH)
+IMPORT_PATH = "/v1.0/p1/streaming/jobs/104/import-savepoint"
+IMPORT = ("POST", IMPORT_PATH)
+
+
+def queue_answer(**fields):
+    """GET /v1.0/{project_id}/queues/{queue_name} as the notes show it (camelCase keys), fit for the job."""
+    answer = {"is_success": True, "message": "", "queueName": "flinktest", "queueType": "general", "cuCount": 16,
+              "support_flink_jar_versions": ["1.12", "1.15"], "default_flink_jar_version": "1.15"}
+    answer.update(fields)
+    return answer
 
 
 # -- the job as GET /v1.0/{project_id}/streaming/jobs/{job_id} answers it ---------------------
@@ -184,8 +196,9 @@ def test_check_mode_reads_only_and_predicts_the_job(capsys, http):
 
 def test_check_mode_predicts_a_restart_without_stopping(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
-    assert sequence(http) == [GET]
+    assert sequence(http) == [GET, QUEUE]  # the pre-flight reads in check mode too: it writes nothing
     assert result["changed"] is True and result["restarted"] is True
     assert result["job"]["status"] == "job_running" and result["job"]["parallel_number"] == 4
 
@@ -628,8 +641,9 @@ def test_result_says_what_was_done_in_actions_and_one_line(capsys, http):
 
 def test_check_mode_says_what_would_be_done(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
     result = succeed(capsys, dict(parallel_number=4, allow_restart=True), check=True)
-    assert sequence(http) == [GET]
+    assert sequence(http) == [GET, QUEUE]
     assert result["msg"] == ("Flink job 104: would stop with savepoint, then update parallel_number, "
                              "then start from savepoint.")
 
@@ -658,14 +672,15 @@ def test_a_lost_put_answer_read_back_is_a_warning_and_a_change(capsys, http):
 
 def test_a_failure_after_a_write_returns_the_steps_done_and_changed(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
     http.add(http_stub.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
     http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
     http.add(http_stub.POST, BASE + RUN_PATH, json=[{"is_success": "false", "message": "queue busy"}])
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
-    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True, rollback=False))
     assert result["changed"] is True and result["status"] == "job_cancel_success"
-    assert result["actions"] == ["stop with savepoint", "update parallel_number"]
+    assert result["actions"] == ["stop with savepoint", "update parallel_number"] and result["rolled_back"] is False
     assert "the job is stopped and updated, but it could not be started again" in result["msg"]
 
 
@@ -766,3 +781,84 @@ def test_a_secret_key_of_eight_characters_or_more_gives_no_warning(capsys, http,
 def warning_texts(result):
     """The texts of the result's warnings (ansible-core 2.19 gives each as a summary object)."""
     return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
+
+
+# -- pre-flight, savepoint_path, stable_seconds, rollback: the wiring ------------------------------
+
+@pytest.mark.parametrize("queue, check", [
+    (dict(queueType="sql"), "queue type: the queue 'flinktest' is of type 'sql'"),
+    (dict(cuCount=1), "CUs: the queue 'flinktest' has 1 CUs (cuCount), fewer than the job's cu_number 2"),
+    (dict(support_flink_jar_versions=["1.12"]), "Flink version: the queue 'flinktest' supports Flink 1.12"),
+])
+def test_a_failed_pre_flight_check_fails_before_the_stop(capsys, http, queue, check):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer(**queue))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True))
+    assert sequence(http) == [GET, QUEUE] and result["changed"] is False and result["actions"] == []
+    assert check in result["msg"] and "Nothing was changed." in result["msg"]
+
+
+def test_a_missing_queue_fails_the_pre_flight(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, status=400,
+             json={"error_code": "DLI.0002", "error_msg": "The queue does not exist."})
+    result = fail(capsys, dict(state="started"))
+    assert sequence(http) == [GET, QUEUE]
+    assert "queue_name: the queue 'flinktest' does not exist." in result["msg"]
+
+
+def test_savepoint_path_is_imported_then_resumed_from(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
+    http.add(http_stub.POST, BASE + IMPORT_PATH, json={"is_success": "true", "message": "imported"})
+    http.add(http_stub.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = succeed(capsys, dict(state="started", savepoint_path="obs://bucket/sp-1", upgrade_mode="stateless"))
+    assert sequence(http) == [GET, QUEUE, IMPORT, RUN, GET]
+    assert bodies(http) == [("POST", IMPORT_PATH, {"job_id": 104, "savepoint_path": "obs://bucket/sp-1"}),
+                            ("POST", RUN_PATH, {"job_ids": [104], "resume_savepoint": True})]
+    assert result["actions"] == ["import savepoint obs://bucket/sp-1", "start from savepoint"]
+    assert result["status"] == "job_running" and result["rolled_back"] is False
+
+
+@pytest.mark.parametrize("path", ["bucket/sp", "obs://bucket", "obs:///sp", "s3://bucket/sp"])
+def test_a_savepoint_path_that_is_not_an_obs_path_is_refused_before_any_request(capsys, no_http, path):
+    result = fail(capsys, dict(state="started", savepoint_path=path))
+    assert result["msg"].startswith("savepoint_path must be an OBS path of the form obs://bucket/path")
+    assert len(no_http.calls) == 0
+
+
+@pytest.mark.parametrize("args, expected", [
+    (dict(stable_seconds=600), "stable_seconds=600 must be less than wait_timeout=600"),
+    (dict(stable_seconds=10, wait=False), "stable_seconds=10 needs wait=true"),
+    (dict(stable_seconds=-1), "stable_seconds must be 0 to 86400 seconds, not -1."),
+    (dict(stable_seconds=True), "stable_seconds must be an integer, not a boolean (true)."),
+])
+def test_bad_stable_seconds_are_refused_before_any_request(capsys, no_http, args, expected):
+    result = fail(capsys, dict(state="started", **args))
+    assert expected in result["msg"] and len(no_http.calls) == 0
+
+
+def test_a_crash_in_the_stable_window_is_rolled_back_and_says_so(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
+    http.add(http_stub.POST, BASE + STOP_PATH, json=batch_answer("stopping"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running_exception"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running_exception"))
+    http.add(http_stub.PUT, BASE + PUT_PATH, json=put_answer())
+    http.add(http_stub.POST, BASE + RUN_PATH, json=batch_answer("starting"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = fail(capsys, dict(parallel_number=4, allow_restart=True, stable_seconds=30))
+    assert sequence(http) == [GET, QUEUE, STOP, GET, PUT, RUN, GET, GET, GET, PUT, RUN, GET]
+    assert [body for method, path, body in bodies(http) if method == "PUT"] == [
+        {"parallel_number": 4}, {"parallel_number": 1}]
+    assert result["rolled_back"] is True and result["status"] == "job_running" and result["changed"] is True
+    assert result["actions"] == ["stop with savepoint", "update parallel_number", "start from savepoint",
+                                 "rollback: update parallel_number", "rollback: start from savepoint"]
+    assert "did not stay running for stable_seconds=30" in result["msg"]
+    assert "Rolled back: parallel_number put back" in result["msg"] and "runs its previous configuration" in \
+        result["msg"]
