@@ -262,7 +262,7 @@ class FlinkJarJobUpdate:
             body["tags"] = [{"key": key, "value": value} for key, value in sorted(self.tags.items())]
         name = self.desired["name"]
         retry = getattr(self.client, "retry", None)
-        tries_left = getattr(retry, "max_retries", 0)
+        resent, most = 0, getattr(retry, "max_retries", 0)
         while True:
             try:
                 answer = self.client.call("POST", path, body, idempotent=False)
@@ -275,12 +275,12 @@ class FlinkJarJobUpdate:
                 found = self.jobs_named(name, exc.msg)
                 if found is not None:
                     return found
-                if tries_left <= 0:
+                if resent >= most:
                     raise JobError("%s No job named %r is listed: the create did not take effect; running the task "
                                    "again creates it." % (exc.msg, name))
                 self.notes.append("%s No job named %r is listed: the create was sent again." % (exc.msg, name))
-                self.sleep(retry.backoff(getattr(retry, "max_retries", 0) - tries_left))
-                tries_left -= 1
+                self.sleep(retry.backoff(resent))
+                resent += 1
                 continue
             self.sent("create")
             job_id = (answer.get("job") or {}).get("job_id") if isinstance(answer.get("job"), dict) else None

@@ -155,7 +155,6 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import
     checked_jobs,
     converge_jobs,
     refused_summary,
-    summary as fleet_summary,
     unconverged_results,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem
@@ -194,11 +193,9 @@ def main():
         failure = exc.result()
     if failure:
         failure["msg"] = redact(failure["msg"])
-        if checked is not None:  # every job's result, each failed, so that results and summary are always there
+        failure["summary"] = refused_summary(params["jobs"])  # every job failed, none was touched
+        if checked is not None:  # and, once the jobs are checked, each one's result
             failure["results"] = unconverged_results(checked, failure["msg"])
-            failure["summary"] = fleet_summary([job for job, dummy in checked], failure["results"])
-        else:
-            failure["summary"] = refused_summary(params["jobs"])
         module.fail_json(changed=False, **failure)
 
     for job_notes in notes:
