@@ -25,12 +25,18 @@ from ansible.module_utils.six import string_types
 
 class Field:
     """One update field. ``top_level``: read from ``job_detail`` itself, not ``job_detail.job_config``.
-    ``in_place``: a running job takes a change of it without a restart."""
+    ``in_place``: a running job takes a change of it without a restart. ``create_only``: the create body
+    takes it, the update body does not; ``update_only``: the other way round. ``lines``: a text the diff
+    shows line by line (a query, say)."""
 
     def __init__(self, name, kind, top_level=False, in_place=False, choices=None,
-                 min_len=None, max_len=None, minimum=None, rule=None, api_values=None, options=None):
+                 min_len=None, max_len=None, minimum=None, rule=None, api_values=None, options=None,
+                 create_only=False, update_only=False, lines=False):
         self.name = name
-        self.kind = kind  # str | int | bool | list | runtime_config | dict
+        self.kind = kind  # str | int | bool | list | runtime_config | dict | json
+        self.create_only = create_only
+        self.update_only = update_only
+        self.lines = lines
         self.api_values = api_values  # option value -> what the API writes, when the two differ (read back either way)
         self.options = options  # kind dict: the argument spec of its keys
         self.top_level = top_level
@@ -45,7 +51,7 @@ class Field:
         spec = {"str": dict(type="str"), "int": dict(type="int"), "bool": dict(type="bool"),
                 # Items are checked here, not converted by Ansible, which would write a nested list as its repr.
                 "list": dict(type="list", elements="raw"), "runtime_config": dict(type="raw"),
-                "dict": dict(type="dict", options=self.options)}[self.kind]
+                "dict": dict(type="dict", options=self.options), "json": dict(type="raw")}[self.kind]
         # The choices are checked by ``check``, not by Ansible, which refuses an explicit null: a job as the
         # modules return it holds null for what is unset, and must be accepted back as it is.
         return spec
@@ -72,6 +78,8 @@ class Field:
     def to_api(self, value):
         if self.kind == "runtime_config":
             return runtime_config_to_api(value)
+        if self.kind == "json":
+            return json.dumps(value, sort_keys=True, separators=(",", ":"))
         if self.api_values:
             return self.api_values[value]
         return value
@@ -206,6 +214,8 @@ def to_option_value(field, value):
         return runtime_config_to_mapping(value)
     if field.kind == "dict":
         return _dict_value(field.name, field.options, value)
+    if field.kind == "json":
+        return json_value(field.name, value)
     if field.api_values and value in field.api_values.values() and value not in field.api_values:
         return dict((api, option) for option, api in field.api_values.items())[value]
     if field.kind == "int":
@@ -223,6 +233,21 @@ def to_option_value(field, value):
                                  "is a %s." % (field.name, item, type(item).__name__))
         return [str(item) for item in value]
     return str(value)
+
+
+def json_value(name, value):
+    """A JSON document given as its text (as the API writes it) or as the mapping or list it holds: the
+    mapping or list, so that it is compared parsed, never as text."""
+    if isinstance(value, string_types):
+        if not value.strip():
+            return None
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError("%s must be a mapping or list, or its JSON text; the string given is not JSON." % name)
+    if not isinstance(value, (dict, list)):
+        raise ValueError("%s must be a mapping or list, or its JSON text, not a %s." % (name, type(value).__name__))
+    return value
 
 
 def _dict_value(name, options, value):
@@ -300,11 +325,11 @@ def integer_problem(name, value, minimum=None, maximum=None, unit=""):
     return None
 
 
-def desired_from_params(params):
+def desired_from_params(params, fields=FIELDS):
     """The fields the user set, as option values, checked against the API's limits.
     Raises ValueError with every problem found, before any request is made."""
     desired, errors = {}, []
-    for field in FIELDS:
+    for field in fields:
         if params.get(field.name) is None:
             continue  # not set: never compared, never sent
         if field.kind == "int" and isinstance(params[field.name], bool):
@@ -315,7 +340,7 @@ def desired_from_params(params):
         except (TypeError, ValueError) as exc:
             errors.append(str(exc))
             continue
-        error = field.check(value) if field.kind != "runtime_config" else None
+        error = field.check(value) if field.kind not in ("runtime_config", "json") else None
         if error:
             errors.append(error)
         desired[field.name] = value
@@ -336,19 +361,19 @@ def desired_for_job(current, desired, purge_runtime_config=True):
     return desired
 
 
-def job_from_detail(detail):
+def job_from_detail(detail, fields=FIELDS):
     """Every field of a job detail answer (``job_detail``), keyed by option name."""
-    return dict((field.name, field.read(detail)) for field in FIELDS)
+    return dict((field.name, field.read(detail)) for field in fields)
 
 
-def changed_fields(current, desired):
+def changed_fields(current, desired, fields=FIELDS):
     """Names of the options the user set whose value differs from the job's, in table order."""
-    return [field.name for field in FIELDS
+    return [field.name for field in fields
             if field.name in desired and not values_equal(field, current.get(field.name), desired[field.name])]
 
 
-def request_body(desired, names):
-    return dict((name, FIELDS_BY_NAME[name].to_api(desired[name])) for name in names)
+def request_body(desired, names, fields_by_name=FIELDS_BY_NAME):
+    return dict((name, fields_by_name[name].to_api(desired[name])) for name in names)
 
 
 def rules_broken(merged, changes=None):
@@ -357,12 +382,8 @@ def rules_broken(merged, changes=None):
     With ``changes``, only the rules that involve a changed option are checked: a rule broken by
     what is already stored is the service's business, and must not block an unrelated edit.
     """
-    def applies(*names):
-        return changes is None or any(name in changes for name in names)
-
-    problems = []
-    if applies("log_enabled", "obs_bucket") and merged.get("log_enabled") and is_empty(merged.get("obs_bucket")):
-        problems.append("log_enabled=true needs obs_bucket: the job has no OBS bucket for its logs, set obs_bucket.")
+    applies = rule_applies(changes)
+    problems = log_bucket_problems(merged, applies)
     feature = merged.get("feature") or "basic"
     if applies("image", "feature") and not is_empty(merged.get("image")) and feature != "custom":
         problems.append("image is only allowed with feature=custom (the job's feature would be %s): set feature "
@@ -370,12 +391,30 @@ def rules_broken(merged, changes=None):
     if applies("flink_version", "feature") and not is_empty(merged.get("flink_version")) and feature == "custom":
         problems.append("flink_version is not allowed with feature=custom (it selects a DLI base image): set "
                         "flink_version to an empty string, or feature to basic.")
+    return problems + cu_number_problems(merged, applies)
+
+
+def rule_applies(changes):
+    """Whether a rule on the given options is checked: always on a create (``changes`` None), else only when
+    one of them changes."""
+    return lambda *names: changes is None or any(name in changes for name in names)
+
+
+def log_bucket_problems(merged, applies):
+    """The rules of logging that every Flink job kind has."""
+    if applies("log_enabled", "obs_bucket") and merged.get("log_enabled") and is_empty(merged.get("obs_bucket")):
+        return ["log_enabled=true needs obs_bucket: the job has no OBS bucket for its logs, set obs_bucket."]
+    return []
+
+
+def cu_number_problems(merged, applies):
+    """The rule of CUs that every Flink job kind has."""
     cu_number = merged.get("cu_number") or DEFAULT_CU_NUMBER
     manager_cu_number = merged.get("manager_cu_number") or DEFAULT_MANAGER_CU_NUMBER
     if applies("cu_number", "manager_cu_number") and cu_number <= manager_cu_number:
-        problems.append("cu_number (%s) must be greater than manager_cu_number (%s): the default tm_slot_num is "
-                        "parallel_number * tm_cus / (cu_number - manager_cu_number)." % (cu_number, manager_cu_number))
-    return problems
+        return ["cu_number (%s) must be greater than manager_cu_number (%s): the default tm_slot_num is "
+                "parallel_number * tm_cus / (cu_number - manager_cu_number)." % (cu_number, manager_cu_number)]
+    return []
 
 
 def tags_from_params(tags):

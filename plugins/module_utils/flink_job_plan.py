@@ -56,10 +56,10 @@ class Step:
 
 
 def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
-               savepoint_path=None, in_place=()):
+               savepoint_path=None, in_place=(), update_only=()):
     """Like ``plain_steps``; with ``savepoint_path``, every start the plan makes is preceded by the import
     of that savepoint and resumes from it."""
-    steps = plain_steps(status, changes, state, allow_restart, upgrade_mode, wait, in_place)
+    steps = plain_steps(status, changes, state, allow_restart, upgrade_mode, wait, in_place, update_only)
     if not savepoint_path:
         return steps
     planned = []
@@ -73,7 +73,7 @@ def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mo
 
 
 def plain_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
-                in_place=()):
+                in_place=(), update_only=()):
     """The ordered steps that bring a job in ``status`` (None: it does not exist) to the declared
     ``changes`` and ``state``.
 
@@ -82,13 +82,16 @@ def plain_steps(status, changes, state="present", allow_restart=False, upgrade_m
     again, if ``allow_restart``. ``started``/``stopped`` also converge the run state; ``absent``
     stops a running job and deletes it. A job someone else is stopping is waited for. Raises
     JobError when a restart is needed but not allowed. ``in_place``: the fields a running job takes as
-    they are (the job kind's field table says which).
+    they are (the job kind's field table says which); ``update_only``: the fields its create does not
+    take, set by an update right after the create.
     """
     savepoint = upgrade_mode == "savepoint"
     if status is None:
         if state == "absent":
             return []
-        steps = [Step("create", changes)]
+        steps = [Step("create", [name for name in changes if name not in update_only])]
+        if any(name in update_only for name in changes):
+            steps.append(Step("update", [name for name in changes if name in update_only]))
         if state == "started":
             steps.append(Step("start", wait=wait))  # a new job has no savepoint
         return steps

@@ -34,6 +34,13 @@ class QueuePreflight:
         self.locks = {}  # name -> the lock its first read holds, so that threads asking at once read it once
         self.lock = threading.Lock()
 
+    def sharing(self, queue_types, versions_key):
+        """The checks of another job kind, on the queues this one has read (a fleet of two kinds reads each
+        queue once)."""
+        other = QueuePreflight(self.client, queue_types, versions_key)
+        other.queues, other.locks, other.lock = self.queues, self.locks, self.lock
+        return other
+
     def queue(self, name):
         """The queue's answer (a dict), or MISSING; a failed read raises as the client does."""
         with self.lock:

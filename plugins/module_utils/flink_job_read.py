@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem, job_from_detail
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR, kind_of_job_type
 
 # How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.
 NOT_FOUND_CODES = ("DLI.16001", "DLI.0002", "DLI.0023")
@@ -140,8 +141,9 @@ def job_id_by_name(client, name):
 
 
 def job_shape(detail):
-    """A job as the modules return it: every option field, as the option's type, plus ``READ_ONLY_KEYS``."""
-    job = job_from_detail(detail)
+    """A job as the modules return it: every option field of its kind (by its ``job_type``; a type no module
+    manages reads as a Jar job), as the option's type, plus ``READ_ONLY_KEYS``."""
+    job = (kind_of_job_type(detail.get("job_type")) or JAR).job_from_detail(detail)
     job.update((key, detail.get(key)) for key in READ_ONLY_KEYS)
     return job
 

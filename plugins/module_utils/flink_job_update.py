@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Bringing a Flink Jar job to what a task declares: its fields, and with ``state`` whether it
+"""Bringing a Flink job (of any kind: see flink_job_kind.py) to what a task declares: its fields, and with ``state`` whether it
 exists and runs. Read, compare, plan, and carry the plan out (or, in check mode, return it).
 
-One plan serves both modes: ``FlinkJarJobUpdate.run`` reads the job, computes the ordered steps
+One plan serves both modes: ``FlinkJobUpdate.run`` reads the job, computes the ordered steps
 (create, stop, update, start, delete, each with its own wait), and returns them as ``actions``;
 only a normal run executes them. A write whose answer was lost is judged by reading the job back.
 """
@@ -20,19 +20,11 @@ import time
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import ConfigError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
-    DEFAULT_CU_NUMBER,
-    FIELDS,
-    JAR_JOB_TYPE,
-    argument_spec as fields_argument_spec,
-    changed_fields,
     desired_for_job,
-    desired_from_params,
     integer_problem,
-    job_from_detail,
-    request_body,
-    rules_broken,
     tags_from_params,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_plan import (
     RUNNING_STATUSES,
     START_FAILED_STATUSES,
@@ -69,14 +61,14 @@ MAX_WAIT_TIMEOUT = 86400
 OBS_PATH = re.compile(r"^obs://[^/\s]+/\S+$")
 
 JobUpdateError = JobError  # the name the update flow's callers and tests know it by
-NOT_READ = object()  # FlinkJarJobUpdate's detail when the job is still to be read
+NOT_READ = object()  # FlinkJobUpdate's detail when the job is still to be read
 
 
-def job_options_spec():
-    """The argument spec of one job's options (everything but the connection): the job's fields, what
-    identifies it, and how it is brought to them. Shared by dli_flink_jar_job and each job of
+def job_options_spec(kind=JAR):
+    """The argument spec of one job's options (everything but the connection): the job kind's fields, what
+    identifies it, and how it is brought to them. Shared by the module of the kind and each job of
     dli_flink_jar_jobs."""
-    spec = fields_argument_spec()
+    spec = kind.argument_spec()
     spec.update(
         job_id=dict(type="int"),
         state=dict(type="str", default="present", choices=list(STATES)),
@@ -96,7 +88,7 @@ def job_options_spec():
     return spec
 
 
-def checked_job_options(params):
+def checked_job_options(params, kind=JAR):
     """(desired fields, tags) from one job's validated options; ValueError naming every problem,
     before any request is made."""
     if params.get("job_id") is None and not params.get("name"):  # also when given as null
@@ -117,7 +109,7 @@ def checked_job_options(params):
                         "waited for within wait_timeout." % (stable_seconds, params["wait_timeout"]))
     if problems:
         raise ValueError(" ".join(problems))
-    desired = desired_from_params(params)
+    desired = kind.desired_from_params(params)
     tags = tags_from_params(params.get("tags"))
     if (params["allow_restart"] or params["state"] in ("started", "stopped", "absent")) and params["wait_timeout"] < 1:
         raise ValueError("%s needs a wait_timeout of at least 1 second: the job's stops and starts are waited "
@@ -126,20 +118,21 @@ def checked_job_options(params):
 
 
 def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None, interrupted=None,
-                           preflight=None):
-    """The FlinkJarJobUpdate of one job's options; ``checked``: what checked_job_options gave for them;
-    ``interrupted`` and ``preflight``: see FlinkJarJobUpdate."""
-    desired, tags = checked if checked is not None else checked_job_options(params)
-    return FlinkJarJobUpdate(
+                           preflight=None, kind=JAR):
+    """The FlinkJobUpdate of one job's options; ``checked``: what checked_job_options gave for them;
+    ``interrupted``, ``preflight`` and ``kind``: see FlinkJobUpdate."""
+    desired, tags = checked if checked is not None else checked_job_options(params, kind)
+    return FlinkJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
         wait_timeout=params["wait_timeout"], check_mode=check_mode, state=params["state"],
         upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags,
         detail=detail, interrupted=interrupted, stable_seconds=params.get("stable_seconds") or 0,
-        rollback=params.get("rollback", True), savepoint_path=params.get("savepoint_path"), preflight=preflight)
+        rollback=params.get("rollback", True), savepoint_path=params.get("savepoint_path"), preflight=preflight,
+        kind=kind)
 
 
 # The fields a running Jar job takes as they are.
-IN_PLACE = tuple(field.name for field in FIELDS if field.in_place)
+IN_PLACE = JAR.in_place
 
 
 def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
@@ -153,16 +146,18 @@ def plan_update(status, changes, allow_restart, savepoint, wait):
     return plan_steps(status, changes, "present", allow_restart, "savepoint" if savepoint else "stateless", wait)
 
 
-class FlinkJarJobUpdate:
+class FlinkJobUpdate:
     """One task's work on one job: ``run`` returns the task's result, or raises JobError/DliApiError.
 
     ``interrupted``: a callable that names the signal the process received (None if none); a plan is
-    not begun after one, and one begun is carried through (see deferred_signals.py)."""
+    not begun after one, and one begun is carried through (see deferred_signals.py). ``kind``: the job's
+    kind (flink_job_kind.py): its fields, endpoints and rules; a job of another kind is refused."""
 
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
                  check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
                  purge_runtime_config=True, tags=None, detail=NOT_READ, interrupted=None, stable_seconds=0,
-                 rollback=True, savepoint_path=None, preflight=None):
+                 rollback=True, savepoint_path=None, preflight=None, kind=JAR):
+        self.kind = kind
         self.client = client
         self.job_id = job_id
         self.desired = desired
@@ -190,7 +185,8 @@ class FlinkJarJobUpdate:
         self.rollback = rollback
         self.savepoint_path = savepoint_path
         # Asked before the first stop or start of a plan that starts the job; the fleet shares one.
-        self.preflight = preflight if preflight is not None else QueuePreflight(client)
+        self.preflight = preflight if preflight is not None else QueuePreflight(client, kind.queue_types,
+                                                                                kind.versions_key)
         self.rolled_back = False  # a failed start after this task's update was rolled back
         self.final_status = None  # the job's status as last read when the task fails
         self.action_prefix = ""  # "rollback: " while a rollback's writes are made
@@ -225,17 +221,17 @@ class FlinkJarJobUpdate:
         """Send the update of ``names`` to ``values`` (by default the desired ones); after a lost answer,
         read the job back and send only what it does not hold yet. Returns the job's update_time."""
         values = self.desired if values is None else values
-        path = self.client.project_path("streaming", "flink-jobs", self.job_id)
+        path = self.kind.path(self.client, self.job_id)
         action = Step("update", names).describe()
         for attempt in range(self.client.retry.max_retries + 1):
             try:
-                answer = self.client.call("PUT", path, request_body(values, names))
+                answer = self.client.call("PUT", path, self.kind.request_body(values, names))
             except DliApiError as exc:
                 if not exc.maybe_written:
                     raise
                 self.sent(action)
                 detail = self.read_back(exc.msg)
-                left = changed_fields(read_job(detail), dict((n, values[n]) for n in names))
+                left = self.kind.changed_fields(read_job(detail, self.kind), dict((n, values[n]) for n in names))
                 if not left:
                     self.notes.append("%s The job read back holds the update." % exc.msg)
                     return detail.get("update_time")
@@ -256,8 +252,8 @@ class FlinkJarJobUpdate:
         that was lost (it may still be in progress), the job is looked for by name until it is listed or
         wait_timeout runs out; after an HTTP 500 or 503 (the service has finished with it), the jobs of that name
         are read at once, and only when none is there is the create sent again, as the retry policy allows."""
-        path = self.client.project_path("streaming", "flink-jobs")
-        body = request_body(self.desired, names)
+        path = self.kind.path(self.client)
+        body = self.kind.request_body(self.desired, names)
         if self.tags:
             body["tags"] = [{"key": key, "value": value} for key, value in sorted(self.tags.items())]
         name = self.desired["name"]
@@ -493,29 +489,32 @@ class FlinkJarJobUpdate:
         if detail is None:
             current, status, update_time = {}, None, None
         else:
-            job_type = detail.get("job_type")
-            if job_type != JAR_JOB_TYPE:
-                raise JobError("it is a %s, not a %s: this module manages Flink Jar jobs only." % (
-                    job_type, JAR_JOB_TYPE))
-            current = read_job(detail)
+            if detail.get("job_type") not in self.kind.job_types:
+                raise JobError(self.kind.refusal(detail.get("job_type")))
+            current = read_job(detail, self.kind)
             status, update_time = detail.get("status"), detail.get("update_time")
         if self.state == "absent":
             changes = []
         else:
             self.desired = desired_for_job(current, self.desired, self.purge_runtime_config)
-            changes = changed_fields(current, self.desired)
+            changes = self.kind.changed_fields(current, self.desired)
+        frozen = [name for name in changes if name in self.kind.create_only] if detail is not None else []
+        if frozen:
+            raise JobError("%s is set when the job is created, and cannot change (the job's is %s, the task's %s). "
+                           "Nothing was changed: leave it out, or create a new job." % (
+                               frozen[0], current.get(frozen[0]), self.desired[frozen[0]]))
         merged = dict(current)
         merged.update((name, self.desired[name]) for name in changes)
         if detail is None and self.state != "absent":
-            merged = dict((field.name, self.desired.get(field.name)) for field in FIELDS)
-        problems = rules_broken(merged, None if detail is None else changes) if changes else []
+            merged = dict((field.name, self.desired.get(field.name)) for field in self.kind.fields)
+        problems = self.kind.rules(merged, None if detail is None else changes) if changes else []
         if problems:
             raise JobError(" ".join(problems))
-        plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
-                          self.savepoint_path)
+        plan = any_plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
+                              self.savepoint_path, self.kind.in_place, self.kind.update_only)
         if any(step.kind == "start" for step in plan):
             # Before the first stop or start (and any write): can the queue run the job as it will be?
-            self.preflight.check(merged.get("queue_name"), merged.get("cu_number") or DEFAULT_CU_NUMBER,
+            self.preflight.check(merged.get("queue_name"), merged.get("cu_number") or self.kind.default_cu_number,
                                  merged.get("flink_version"))
         if detail is not None:
             self.savepoint_before = detail.get("savepoint_path")
@@ -537,22 +536,34 @@ class FlinkJarJobUpdate:
             result.update(job=None, update_time=None)
             return result
         if self.created is not None:
-            merged = read_job(self.created)
+            merged = read_job(self.created, self.kind)
         merged.update(job_id=self.job_id, status=status, update_time=update_time)
         result.update(update_time=update_time, job=merged)
         return result
 
     def diff(self, current, merged, changes, before_status, after_status):
-        """Only what differs: the changed fields, the run state if it changes; the whole job on create and delete."""
+        """Only what differs: the changed fields, the run state if it changes; the whole job on create and delete.
+        A kind with text fields shown by lines (a SQL job's query) gets a list: the fields, then each such text
+        that differs, as text, so that ``--diff`` shows which of its lines change."""
         if current is None:
-            return dict(before={}, after=dict((k, v) for k, v in merged.items() if v is not None and v != {}))
-        if self.state == "absent":
-            return dict(before=dict((k, v) for k, v in current.items() if v is not None and v != {}), after={})
-        before = dict((name, current[name]) for name in changes)
-        after = dict((name, merged[name]) for name in changes)
-        if before_status != after_status:
-            before["status"], after["status"] = before_status, after_status
-        return dict(before=before, after=after)
+            diff = dict(before={}, after=dict((k, v) for k, v in merged.items() if v is not None and v != {}))
+        elif self.state == "absent":
+            diff = dict(before=dict((k, v) for k, v in current.items() if v is not None and v != {}), after={})
+        else:
+            before = dict((name, current[name]) for name in changes)
+            after = dict((name, merged[name]) for name in changes)
+            if before_status != after_status:
+                before["status"], after["status"] = before_status, after_status
+            diff = dict(before=before, after=after)
+        if not self.kind.lines:
+            return diff
+        texts = []
+        for name in self.kind.lines:
+            before, after = diff["before"].pop(name, None), diff["after"].pop(name, None)
+            if before != after:
+                texts.append(dict(before=text_lines(before), after=text_lines(after),
+                                  before_header=name, after_header=name))
+        return [diff] + texts
 
     def execute(self, plan, status, update_time):
         """Carry the plan out, step by step; returns the job's (status, update_time) after it."""
@@ -668,10 +679,21 @@ class FlinkJarJobUpdate:
             raise exc
 
 
-def read_job(detail):
-    """``job_from_detail``, or JobError naming the value of the answer that cannot be read."""
+# The name the update flow's callers and tests know it by, from when it served Jar jobs only.
+FlinkJarJobUpdate = FlinkJobUpdate
+
+
+def text_lines(value):
+    """A text as a diff shows it: ending with a newline, so that its last line compares as the others do."""
+    if not value:
+        return ""
+    return value if value.endswith("\n") else value + "\n"
+
+
+def read_job(detail, kind=JAR):
+    """The kind's ``job_from_detail``, or JobError naming the value of the answer that cannot be read."""
     try:
-        return job_from_detail(detail)
+        return kind.job_from_detail(detail)
     except (TypeError, ValueError) as exc:
         raise JobError("the job detail answer holds a value this module cannot read: %s." % exc)
 
@@ -704,6 +726,6 @@ def task_result(update, check_mode=False, diff_mode=False, redact=str):
     return result
 
 
-__all__ = ["FlinkJarJobUpdate", "JobError", "JobUpdateError", "READ_ONLY_KEYS", "STATES", "Step", "UPGRADE_MODES",
-           "checked_job_options", "job_options_spec", "job_shape", "job_update_from_params", "plan_steps",
+__all__ = ["FlinkJarJobUpdate", "FlinkJobUpdate", "JobError", "JobUpdateError", "READ_ONLY_KEYS", "STATES", "Step",
+           "UPGRADE_MODES", "checked_job_options", "job_options_spec", "job_shape", "job_update_from_params", "plan_steps",
            "plan_update", "predicted_status", "task_result"]

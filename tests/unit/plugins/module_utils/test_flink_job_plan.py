@@ -24,3 +24,11 @@ def test_an_import_is_neither_a_start_nor_a_stop_for_the_predicted_status():
     plan = plan_steps("job_cancel_success", [], "started", savepoint_path="obs://b/sp")
     assert [s.describe() for s in plan] == ["import savepoint obs://b/sp", "start from savepoint"]
     assert predicted_status("job_cancel_success", plan) == "job_running"
+
+
+def test_the_fields_a_create_does_not_take_are_set_by_an_update_right_after_it():
+    plan = plan_steps(None, ["name", "sql_body", "operator_config"], "started", update_only=("operator_config",))
+    assert [s.describe() for s in plan] == ["create", "update operator_config", "start"]
+    assert plan[0].names == ["name", "sql_body"]
+    assert [s.describe() for s in plan_steps(None, ["name"], update_only=("operator_config",))] == ["create"]
+    assert predicted_status(None, plan) == "job_running"
