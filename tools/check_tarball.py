@@ -23,6 +23,7 @@ REQUIRED = (
     "plugins/modules/dli_flink_jar_job.py",
     "plugins/modules/dli_flink_jar_job_info.py",
     "plugins/modules/dli_flink_jar_jobs.py",
+    "plugins/modules/dli_flink_sql_job.py",
     "plugins/modules/dli_token.py",
     "plugins/module_utils/api.py",
     "roles/flink_jar_jobs/meta/argument_specs.yml",

@@ -536,7 +536,9 @@ class FlinkJobUpdate:
             result.update(job=None, update_time=None)
             return result
         if self.created is not None:
-            merged = read_job(self.created, self.kind)
+            # What the service filled in; the fields the create does not take were set by the update after it.
+            merged = dict(read_job(self.created, self.kind), **dict(
+                (name, self.desired[name]) for name in changes if name in self.kind.update_only))
         merged.update(job_id=self.job_id, status=status, update_time=update_time)
         result.update(update_time=update_time, job=merged)
         return result

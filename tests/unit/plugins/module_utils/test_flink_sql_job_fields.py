@@ -7,12 +7,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 import pytest
+import yaml
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_fields as jar
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_sql_job_fields as sql
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import SQL
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
+from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_sql_job
 
 # The create's body of the API's reference (less template_id), then what only the update takes.
 CREATE_FIELDS = [
@@ -140,3 +145,35 @@ def test_the_json_fields_are_compared_parsed_and_sent_as_json_text():
     body = SQL.request_body(desired, ["sql_body", "operator_config"])
     assert body == {"sql_body": "SELECT 3;", "operator_config": '{"a":{"parallelism":4}}'}
     assert json.loads(body["operator_config"]) == desired["operator_config"]
+
+
+# -- the module's docs agree with the table (as test_flink_job_fields.py holds the Jar module's) -----------------
+
+def _documented_spec(options):
+    spec = {}
+    for name, doc in options.items():
+        entry = dict((key, doc[key]) for key in ("type", "elements", "choices", "default") if key in doc)
+        entry.setdefault("type", "str")
+        if "suboptions" in doc:
+            entry["options"] = _documented_spec(doc["suboptions"])
+        spec[name] = entry
+    return spec
+
+
+def test_dli_flink_sql_job_documents_each_field_and_job_option_as_its_argument_spec_has_it():
+    documented = _documented_spec(yaml.safe_load(dli_flink_sql_job.DOCUMENTATION)["options"])
+    assert documented == job_options_spec(SQL)
+    for field in sql.FIELDS:
+        assert documented[field.name] == field.argument_spec(), field.name
+
+
+def test_the_returned_sql_job_sample_holds_every_field_and_nothing_else():
+    sample = yaml.safe_load(dli_flink_sql_job.RETURN)["job"]["sample"]
+    assert sorted(sample) == sorted([field.name for field in sql.FIELDS] + list(READ_ONLY_KEYS))
+    assert sorted(sample) == sorted(job_shape(SQL_DETAIL))
+
+
+def test_the_docs_name_the_in_place_fields_of_the_table():
+    description = " ".join(yaml.safe_load(dli_flink_sql_job.DOCUMENTATION)["description"])
+    in_place = re.search(r"a running job takes only (.*) in place", description).group(1)
+    assert sorted(re.findall(r"O\((\w+)\)", in_place)) == sorted(SQL.in_place)
