@@ -83,6 +83,25 @@ BOOL = ("log_enabled", "restart_when_exception", "resume_checkpoint", "checkpoin
 LIST = ("dependency_jars", "dependency_files")
 OBJECT = ("resource_config",)
 UPDATE_FIELDS = STR + INT + BOOL + LIST + OBJECT  # the update body; create takes these and tags
+# Flink SQL jobs (POST .../streaming/sql-jobs, PUT .../streaming/sql-jobs/{id}): the Jar job's fields both
+# kinds have, and the SQL job's own, by JSON type; job_type, tags and template_id on create only, and
+# operator_config and static_estimator_config (JSON strings) on update only.
+SQL_JOB_TYPES = ("flink_sql_job", "flink_opensource_sql_job")
+SQL_SHARED = ("name", "desc", "queue_name", "cu_number", "parallel_number", "checkpoint_enabled", "checkpoint_mode",
+              "checkpoint_interval", "obs_bucket", "log_enabled", "smn_topic", "restart_when_exception",
+              "manager_cu_number", "tm_cus", "tm_slot_num", "resume_checkpoint", "resume_max_num", "runtime_config",
+              "flink_log_config", "flink_version", "execution_agency_urn", "resource_config_version", "resource_config")
+SQL_STR = ("sql_body", "run_mode", "job_type", "dirty_data_strategy", "udf_jar_url", "operator_config",
+           "static_estimator_config")
+SQL_INT = ("idle_state_retention",)
+SQL_LIST = ("edge_group_ids",)
+SQL_TOP_LEVEL = ("name", "desc", "queue_name", "job_type", "sql_body", "run_mode")
+SQL_UPDATE_ONLY = ("operator_config", "static_estimator_config")
+SQL_UPDATE_FIELDS = SQL_SHARED + tuple(name for name in SQL_STR + SQL_INT + SQL_LIST if name != "job_type")
+SQL_CREATE_FIELDS = tuple(name for name in SQL_UPDATE_FIELDS if name not in SQL_UPDATE_ONLY) + ("job_type",)
+SQL_IN_PLACE = tuple(name for name in IN_PLACE if name in SQL_SHARED)  # as a Jar job's (the notes)
+SQL_LENGTHS = {"sql_body": (0, 1024 * 1024)}
+RUN_MODES = ("shared_cluster", "exclusive_cluster", "edge_node")
 # Every item of the job list has these; show_detail=false adds main_class, update_time and duration,
 # show_detail=true adds entrypoint_args and job_config.
 LIST_KEYS = ("job_id", "name", "desc", "job_type", "status", "status_desc", "queue_name", "create_time", "start_time")
@@ -96,7 +115,7 @@ FAILURE_CONTROLS = {"savepoint_fails": ("refuse", "later", None), "start_fails":
 # (GET /v1.0/{project}/queues/{name}; PUT /_emulator/queues/{name} changes or, with null, removes one).
 DEFAULT_QUEUES = dict((name, {"queueName": name, "queueType": "general", "cuCount": 64,
                               "support_flink_jar_versions": ["1.10", "1.12", "1.15"],
-                              "default_flink_jar_version": "1.15"})
+                              "default_flink_jar_version": "1.15", "support_flink_sql_versions": ["1.12", "1.15"]})
                       for name in ("streaming_queue", "batch_queue", "streaming", "streaming_large", "endless",
                                    "bench-queue", "soak-queue", "q"))
 QUEUE_TYPES = ("sql", "general", "all")
@@ -146,14 +165,15 @@ def request_kind(method, route):
     savepoint = re.match(r"^/v1\.0/[^/]+/streaming/jobs/[^/]+/(savepoint|import-savepoint)/?$", route)
     if method == "POST" and savepoint:
         return savepoint.group(1)
-    match = re.match(r"^/v1\.0/[^/]+/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", route)
+    match = re.match(r"^/v1\.0/[^/]+/streaming/(jobs|flink-jobs|sql-jobs)(?:/([^/]+))?/?$", route)
     if not match:
         return "other"
     kind, tail = match.groups()
     if kind == "jobs" and tail in ("run", "stop") and method == "POST":
         return "start" if tail == "run" else "stop"
     return {("jobs", False, "GET"): "list", ("jobs", True, "GET"): "detail", ("jobs", True, "DELETE"): "delete",
-            ("flink-jobs", True, "PUT"): "update", ("flink-jobs", False, "POST"): "create"}.get(
+            ("flink-jobs", True, "PUT"): "update", ("flink-jobs", False, "POST"): "create",
+            ("sql-jobs", True, "PUT"): "update", ("sql-jobs", False, "POST"): "create"}.get(
                 (kind, tail is not None, method), "other")
 
 
@@ -286,7 +306,7 @@ class State:
         # runs that jar, "a broken jar"): failures the control PUT asks for, kept until cleared with null.
         job["_meta"] = {"savepoints": [], "last_run": None, "pending": None, "tags": [],
                         "savepoint_fails": None, "start_fails": None, "transition_seconds": None,
-                        "crash_after": None, "crash_entrypoint": None}
+                        "crash_after": None, "crash_entrypoint": None, "crash_sql_body": None}
         return job
 
     def next_update_time(self):
@@ -307,8 +327,10 @@ class State:
                 job["start_time"] = now_ms()
             crash = job["_meta"].get("crash_after")
             broken = job["_meta"].get("crash_entrypoint")
+            broken_sql = job["_meta"].get("crash_sql_body")
             if job["status"] == "job_running" and crash is not None and pending.get("run") and (
-                    broken is None or job["job_config"].get("entrypoint") == broken):
+                    broken is None or job["job_config"].get("entrypoint") == broken) and (
+                    broken_sql is None or job.get("sql_body") == broken_sql):
                 job["_meta"]["pending"] = {"status": "job_running_exception", "at": pending["at"] + crash,
                                            "status_desc": "The job crashed %s seconds after it started "
                                                           "(failure asked of the emulator)" % crash}
@@ -404,6 +426,35 @@ def check_value(name, value):
             raise ApiError(400, "DLI.0001", "runtime_config must be a JSON array of {key, value}")
 
 
+def check_sql_value(name, value):
+    """check_value for a field of a Flink SQL job."""
+    if name not in SQL_STR + SQL_INT + SQL_LIST:
+        return check_value(name, value)
+    if value is None:
+        return
+    kind = str if name in SQL_STR else int if name in SQL_INT else list
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)) or \
+            kind is not int and not isinstance(value, kind):
+        raise ApiError(400, "DLI.0001", "%s must be of type %s" % (name, kind.__name__))
+    if name in SQL_LENGTHS and not SQL_LENGTHS[name][0] <= len(value) <= SQL_LENGTHS[name][1]:
+        raise ApiError(400, "DLI.0001", "The length of %s must be %s to %s" % ((name,) + SQL_LENGTHS[name]))
+    if name == "run_mode" and value not in RUN_MODES:
+        raise ApiError(400, "DLI.0001", "run_mode must be one of %s" % ", ".join(RUN_MODES))
+    if name == "job_type" and value not in SQL_JOB_TYPES:
+        raise ApiError(400, "DLI.0001", "job_type must be flink_sql_job or flink_opensource_sql_job")
+    if name == "idle_state_retention" and value < 1:
+        raise ApiError(400, "DLI.0001", "idle_state_retention must be at least 1")
+    if name == "dirty_data_strategy" and not (value in ("0", "1") or value.startswith("2:") and value[2:].strip()):
+        raise ApiError(400, "DLI.0001", "dirty_data_strategy must be 0, 1 or 2:obs-dir")
+    if name in LIST + SQL_LIST and not all(isinstance(item, str) for item in value):
+        raise ApiError(400, "DLI.0001", "%s must be an array of strings" % name)
+    if name in SQL_UPDATE_ONLY and value:
+        try:
+            json.loads(value)
+        except ValueError:
+            raise ApiError(400, "DLI.0001", "%s must be a JSON string" % name)
+
+
 def check_merged(flat):
     if flat.get("log_enabled") and not flat.get("obs_bucket"):
         raise ApiError(400, "DLI.0001", "obs_bucket is required when log_enabled is true")
@@ -447,6 +498,34 @@ def flatten(job):
     flat = dict((k, job.get(k)) for k in TOP_LEVEL)
     flat.update(job["job_config"])
     return flat
+
+
+def apply_sql_update(state, job, body, fields=SQL_UPDATE_FIELDS):
+    """PUT .../streaming/sql-jobs/{id} (and the create's checks, with the create's ``fields``)."""
+    if job["job_type"] not in SQL_JOB_TYPES:
+        raise ApiError(400, "DLI.0007", "Only Flink SQL jobs can be updated here")
+    for name, value in body.items():
+        if name not in fields:  # job_type and tags: create only; operator_config: update only
+            raise ApiError(400, "DLI.0001", "Unknown parameter: %s" % name)
+        check_sql_value(name, value)
+    if job["status"] in RUNNING:
+        needs_restart = [name for name in body if name not in SQL_IN_PLACE]
+        if needs_restart:
+            raise ApiError(400, "DLI.0001", "A running job cannot change: %s" % ", ".join(sorted(needs_restart)))
+        if "obs_bucket" in body and body["obs_bucket"] == job["job_config"].get("obs_bucket"):
+            raise ApiError(400, "DLI.0001", "obs_bucket is unchanged; do not send it to a running job")
+    flat = dict((k, job.get(k)) for k in SQL_TOP_LEVEL)
+    flat.update(job["job_config"])
+    flat.update(body)
+    check_merged(flat)
+    if (flat.get("run_mode") or "shared_cluster") == "shared_cluster" and flat.get("job_type") != "flink_sql_job":
+        raise ApiError(400, "DLI.0001", "run_mode shared_cluster needs job_type flink_sql_job")
+    for name, value in body.items():
+        if name == "checkpoint_mode" and value is not None:
+            value = CHECKPOINT_MODES[value]
+        (job if name in SQL_TOP_LEVEL else job["job_config"])[name] = copy.deepcopy(value)
+    job["update_time"] = state.next_update_time()
+    return job["update_time"]
 
 
 def apply_update(state, job, body):
@@ -710,7 +789,7 @@ class Handler(BaseHTTPRequestHandler):
                          self.route)
         if extra:
             return self._queue_or_savepoint(*extra.groups())
-        match = re.match(r"^/v1\.0/([^/]+)/streaming/(jobs|flink-jobs)(?:/([^/]+))?/?$", self.route)
+        match = re.match(r"^/v1\.0/([^/]+)/streaming/(jobs|flink-jobs|sql-jobs)(?:/([^/]+))?/?$", self.route)
         if not match:  # the gateway's answer for a URL no API has, before any DLI code runs
             raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
         self._authenticate()
@@ -750,6 +829,12 @@ class Handler(BaseHTTPRequestHandler):
                                           "job": {"update_time": update_time}})
             if kind == "flink-jobs" and tail is None and self.command == "POST":
                 return self._create(body)
+            if kind == "sql-jobs" and tail and self.command == "PUT":
+                update_time = apply_sql_update(self.state, self.state.job(tail), body)
+                return self._answer(200, {"is_success": "true", "message": "The Flink SQL job is updated.",
+                                          "job": {"update_time": update_time}})
+            if kind == "sql-jobs" and tail is None and self.command == "POST":
+                return self._create_sql(body)
         raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
 
     def _queue_or_savepoint(self, project, queue_name, job_id, action):
@@ -904,6 +989,36 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(200, {"is_success": "true", "message": "A Flink job is created.",
                            "job": {"job_id": job_id, "status_name": "job_init", "status_desc": ""}})
 
+    def _create_sql(self, body):
+        if not body.get("name"):  # the only field the API requires
+            raise ApiError(400, "DLI.0001", "name is required")
+        body = dict(body)
+        tags = body.pop("tags", None)
+        check_tags(tags)
+        check_sql_value("job_type", body.get("job_type"))  # before the job is made of that type
+        template_id = body.pop("template_id", None)  # a template's SQL: taken, and the job's sql_body rules
+        if template_id is not None and not is_int(template_id):
+            raise ApiError(400, "DLI.0001", "template_id must be of type int")
+        job_id = max(list(self.state.jobs) + [1000]) + 1
+        created = now_ms()
+        job = State._with_meta({"job_id": job_id, "name": "", "desc": "", "queue_name": None,
+                                "job_type": body.get("job_type") or "flink_opensource_sql_job", "status": "job_init",
+                                "status_desc": "", "sql_body": None, "run_mode": "shared_cluster",
+                                "main_class": None, "entrypoint_args": None, "create_time": created,
+                                "update_time": created, "start_time": None,
+                                "job_config": dict((k, None) for k in SQL_UPDATE_FIELDS if k not in SQL_TOP_LEVEL)})
+        job["job_config"].update(cu_number=2, manager_cu_number=1, parallel_number=1, tm_cus=1, log_enabled=False,
+                                 restart_when_exception=False, resume_checkpoint=False, resume_max_num=-1,
+                                 checkpoint_enabled=False, checkpoint_mode="exactly_once", checkpoint_interval=30,
+                                 idle_state_retention=3600, dirty_data_strategy="0")
+        apply_sql_update(self.state, job, body, SQL_CREATE_FIELDS)  # a refused create leaves nothing behind
+        if job["job_config"]["tm_slot_num"] is None:
+            job["job_config"]["tm_slot_num"] = default_tm_slot_num(job["job_config"])
+        job["_meta"]["tags"] = copy.deepcopy(tags or [])
+        self.state.jobs[job_id] = job
+        self._answer(200, {"is_success": "true", "message": "A Flink SQL job is created.",
+                           "job": {"job_id": job_id, "status_name": "job_init", "status_desc": ""}})
+
     # -- control ---------------------------------------------------------------------------
     def _control(self):
         state, route, method = self.state, self.route, self.command
@@ -989,6 +1104,8 @@ class Handler(BaseHTTPRequestHandler):
                     job["_meta"]["crash_after"] = seconds
                 if "crash_entrypoint" in changes:  # only while the job runs this jar; null: whatever it runs
                     job["_meta"]["crash_entrypoint"] = changes.pop("crash_entrypoint")
+                if "crash_sql_body" in changes:  # only while a SQL job runs this query; null: whatever it runs
+                    job["_meta"]["crash_sql_body"] = changes.pop("crash_sql_body")
                 if "transition_seconds" in changes:  # how long this job's starts and stops take; null: the default
                     seconds = changes.pop("transition_seconds")
                     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))

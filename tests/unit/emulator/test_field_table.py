@@ -51,3 +51,21 @@ def test_the_lengths_and_the_choices_are_the_tables():
     assert sorted(emu.RESOURCE_CONFIG_KEYS) == sorted(by_name["resource_config"].options)
     spec_keys = set(tuple(sorted(sub["options"])) for sub in by_name["resource_config"].options.values() if "options" in sub)
     assert spec_keys == {tuple(sorted(emu.RESOURCE_SPEC_KEYS))}
+
+
+def test_the_sql_tables_are_the_sql_field_table():
+    from ansible_collections.hwcloud.dli.plugins.module_utils.flink_sql_job_fields import FIELDS as SQL_FIELDS
+    assert sorted(emu.SQL_UPDATE_FIELDS) == sorted(f.name for f in SQL_FIELDS if not f.create_only)
+    assert sorted(emu.SQL_CREATE_FIELDS) == sorted(f.name for f in SQL_FIELDS if not f.update_only)
+    assert sorted(emu.SQL_TOP_LEVEL) == sorted(f.name for f in SQL_FIELDS if f.top_level)
+    assert sorted(emu.SQL_IN_PLACE) == sorted(f.name for f in SQL_FIELDS if f.in_place)
+    shared = set(f.name for f in SQL_FIELDS) - set(emu.SQL_STR + emu.SQL_INT + emu.SQL_LIST)
+    assert sorted(shared) == sorted(emu.SQL_SHARED) and shared <= set(emu.UPDATE_FIELDS)
+    tables = {"str": emu.SQL_STR, "int": emu.SQL_INT, "list": emu.SQL_LIST, "json": emu.SQL_STR}
+    for field in SQL_FIELDS:
+        if field.name not in shared:
+            assert field.name in tables[field.kind], field.name
+    assert emu.SQL_LENGTHS == dict((f.name, (f.min_len or 0, f.max_len)) for f in SQL_FIELDS
+                                   if f.max_len is not None and f.name not in shared)
+    assert emu.RUN_MODES == SQL_FIELDS[4].choices and emu.SQL_JOB_TYPES == dict(
+        (f.name, f) for f in SQL_FIELDS)["job_type"].choices
