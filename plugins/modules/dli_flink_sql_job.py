@@ -370,7 +370,11 @@ EXAMPLES = r"""
     run_mode: exclusive_cluster
     job_type: flink_opensource_sql_job
     flink_version: "1.15"
-    sql_body: "{{ lookup('ansible.builtin.file', 'sql/orders_dashboard.sql') }}"
+    sql_body: |
+      CREATE TABLE orders (region STRING, amount INT) WITH ('connector' = 'datagen');
+      CREATE TABLE dashboard (region STRING, orders BIGINT) WITH ('connector' = 'print');
+      INSERT INTO dashboard
+      SELECT region, count(*) FROM orders GROUP BY region;
     parallel_number: 2
     checkpoint_enabled: true
     checkpoint_interval: 60
@@ -379,23 +383,28 @@ EXAMPLES = r"""
       team: data-platform
     state: started
 
-- name: Change the query of the running job, restarting it from a savepoint (run with --check --diff first)
+- name: Change the query of a running job, restarting it from a savepoint (run with --check --diff first)
   hwcloud.dli.dli_flink_sql_job:
-    name: orders-dashboard
-    sql_body: "{{ lookup('ansible.builtin.file', 'sql/orders_dashboard.sql') }}"
+    name: orders-sql-dashboard
+    sql_body: |
+      INSERT INTO dashboard
+      SELECT region, count(*) AS orders
+      FROM orders
+      WHERE amount > 0
+      GROUP BY region;
     allow_restart: true
-    stable_seconds: 30
+    stable_seconds: 5
     wait_timeout: 900
 
 - name: Change what a running job takes in place, without a restart
   hwcloud.dli.dli_flink_sql_job:
-    job_id: 2001
+    job_id: 1004
     smn_topic: flink-alerts
     resume_max_num: 10
 
 - name: Stop the job, taking a savepoint
   hwcloud.dli.dli_flink_sql_job:
-    name: orders-dashboard
+    name: orders-sql-dashboard
     state: stopped
 
 - name: Delete a test job if it exists; a running job is stopped first, with a savepoint
