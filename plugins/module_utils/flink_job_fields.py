@@ -372,7 +372,8 @@ def changed_fields(current, desired, fields=FIELDS):
             if field.name in desired and not values_equal(field, current.get(field.name), desired[field.name])]
 
 
-def request_body(desired, names, fields_by_name=FIELDS_BY_NAME):
+def request_body(desired, names, fields_by_name=None):
+    fields_by_name = FIELDS_BY_NAME if fields_by_name is None else fields_by_name
     return dict((name, fields_by_name[name].to_api(desired[name])) for name in names)
 
 

@@ -56,5 +56,5 @@ def test_a_returned_job_has_the_fields_of_its_kind():
     sql_detail.update(sql_body="SELECT 1;", run_mode="exclusive_cluster")
     sql_job = job_shape(sql_detail)
     assert sorted(sql_job) == sorted(list(SQL.fields_by_name) + ["job_id", "status", "update_time"])
-    assert (sql_job["sql_body"], sql_job["run_mode"], sql_job["job_type"]) == ("SELECT 1;", "exclusive_cluster",
-                                                                                "flink_sql_job")
+    assert (sql_job["sql_body"], sql_job["run_mode"], sql_job["job_type"]) == (
+        "SELECT 1;", "exclusive_cluster", "flink_sql_job")

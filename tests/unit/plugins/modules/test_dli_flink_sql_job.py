@@ -240,8 +240,8 @@ def test_the_job_type_of_an_existing_job_is_not_changed(capsys, http):
 
 @pytest.mark.parametrize("args, message", [
     (dict(sql_body="x" * (1024 * 1024 + 1)), "sql_body must be 0 to 1048576 characters long, not 1048577."),
-    (dict(run_mode="shared_cluster", job_type="flink_opensource_sql_job"), "run_mode=shared_cluster needs "
-                                                                            "job_type=flink_sql_job"),
+    (dict(run_mode="shared_cluster", job_type="flink_opensource_sql_job"),
+     "run_mode=shared_cluster needs job_type=flink_sql_job"),
     (dict(dirty_data_strategy="2:"), 'dirty_data_strategy must be "0" (ignore), "1" (raise) or "2:<OBS directory>"'),
     (dict(job_type="flink_jar_job"), "job_type must be one of flink_sql_job, flink_opensource_sql_job"),
     (dict(operator_config="{"), "operator_config must be a mapping or list, or its JSON text"),
