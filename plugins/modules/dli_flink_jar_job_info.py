@@ -16,7 +16,10 @@ description:
   - Reads one Flink job by O(job_id), the jobs of an exact O(name), or every job the list call returns for the
     filters O(status), O(queue_name) and O(job_type).
   - Returns each job whole, in the shape of RV(hwcloud.dli.dli_flink_jar_job#module:job), so that a job read here
-    can be given back to M(hwcloud.dli.dli_flink_jar_job) as its arguments.
+    can be given back to M(hwcloud.dli.dli_flink_jar_job) as its arguments. A Flink SQL job (C(job_type)
+    V(flink_sql_job) or V(flink_opensource_sql_job)) is returned in the shape of
+    RV(hwcloud.dli.dli_flink_sql_job#module:job) instead, with its SQL fields, and can be given back to
+    M(hwcloud.dli.dli_flink_sql_job).
   - The list answer lacks most fields of a job, so the detail of each job listed is read too
     (C(GET /v1.0/{project_id}/streaming/jobs/{job_id})), one call per job. A job deleted between the list and
     the read of its detail is left out.
@@ -70,7 +73,7 @@ options:
     description:
       - Only jobs of this type, for example V(flink_jar_job) or V(flink_sql_job).
       - Without it, jobs of every type are returned, Flink SQL jobs too; M(hwcloud.dli.dli_flink_jar_job) manages
-        only V(flink_jar_job) ones.
+        only V(flink_jar_job) ones, M(hwcloud.dli.dli_flink_sql_job) the Flink SQL ones.
       - Without O(job_id) and O(name), a filter of the list call. With O(job_id) or O(name), the jobs read are
         filtered by it here, on the type their detail holds.
     type: str
@@ -80,6 +83,8 @@ notes:
 seealso:
   - module: hwcloud.dli.dli_flink_jar_job
     description: Creates, updates, starts, stops and deletes a Flink Jar job; takes a job returned here as its arguments.
+  - module: hwcloud.dli.dli_flink_sql_job
+    description: The same for a Flink SQL job; takes a Flink SQL job returned here as its arguments.
 """
 
 EXAMPLES = r"""
@@ -132,6 +137,11 @@ jobs:
       RV(jobs[].status) and RV(jobs[].update_time). Unset values are V(null); C(runtime_config) is a mapping.
     - A job can be given back to M(hwcloud.dli.dli_flink_jar_job) as its arguments unchanged; that module ignores
       C(status) and C(update_time).
+    - A Flink SQL job has the keys of RV(hwcloud.dli.dli_flink_sql_job#module:job) instead - the options of
+      M(hwcloud.dli.dli_flink_sql_job), with C(sql_body), C(run_mode), C(idle_state_retention),
+      C(dirty_data_strategy), C(udf_jar_url), C(edge_group_ids), C(operator_config) and
+      C(static_estimator_config), and without the Jar job's C(entrypoint), C(main_class) and the like - and can
+      be given back to that module.
   returned: success
   type: list
   elements: dict
