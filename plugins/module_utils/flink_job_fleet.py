@@ -22,6 +22,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR, KINDS
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
@@ -44,24 +45,31 @@ def job_label(index, params):
 
 def checked_jobs(jobs):
     """Each job's options with defaults applied, and what checked_job_options gave for them; or
-    ValueError naming every bad job by index and name, before any request is made."""
-    validator = ArgumentSpecValidator(job_options_spec())
+    ValueError naming every bad job by index and name, before any request is made. A job's ``job_kind``
+    (jar, the default, or sql) says whose options it takes; it is kept in its options."""
+    validators = dict((name, ArgumentSpecValidator(job_options_spec(kind))) for name, kind in KINDS.items())
     checked, problems = [], []
     for index, job in enumerate(jobs):
         if not isinstance(job, dict):
             problems.append("%s: must be a mapping of dli_flink_jar_job's options, not %s." % (
                 job_label(index, job), type(job).__name__))
             continue
-        result = validator.validate(job)
+        job = dict(job)
+        kind_name = job.pop("job_kind", None) or JAR.name
+        if kind_name not in KINDS:
+            problems.append("%s: job_kind must be one of %s, not %r." % (
+                job_label(index, job), ", ".join(sorted(KINDS)), kind_name))
+            continue
+        result = validators[kind_name].validate(job)
         messages, options = [validation_message(error, result) for error in result.errors], None
         if not messages:
             try:
-                options = checked_job_options(result.validated_parameters)
+                options = checked_job_options(result.validated_parameters, KINDS[kind_name])
             except ValueError as exc:
                 messages.append(str(exc))
         if messages:
             problems.append("%s: %s" % (job_label(index, job), " ".join(messages)))
-        checked.append((result.validated_parameters, options))
+        checked.append((dict(result.validated_parameters, job_kind=kind_name), options))
     if problems:
         raise ValueError(" ".join(problems))
     return checked
@@ -184,15 +192,19 @@ def find_jobs(client, checked):
         ids_by_name.setdefault(job.get("name"), []).append(job.get("job_id"))
     found = []
     for params in checked:
+        if not KINDS[params.get("job_kind") or JAR.name].complete_in_list:
+            listed_here = {}  # the list forms lack fields of this kind (a SQL job's query): read it by id
+        else:
+            listed_here = listed
         if params["job_id"] is not None:
-            found.append((params["job_id"], listed.get(params["job_id"], NOT_READ), None))
+            found.append((params["job_id"], listed_here.get(params["job_id"], NOT_READ), None))
             continue
         ids = ids_by_name.get(params["name"], [])
         if len(ids) > 1:
             found.append((None, NOT_READ, JobError("%s jobs are named %r (ids %s): give job_id to say which one." % (
                 len(ids), params["name"], ", ".join(str(job_id) for job_id in ids)))))
         elif ids:
-            found.append((ids[0], listed.get(ids[0], NOT_READ), None))
+            found.append((ids[0], listed_here.get(ids[0], NOT_READ), None))
         else:
             found.append((None, None, None))
     return found
@@ -258,8 +270,10 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
             results[index] = dict(failed=True, changed=False, actions=[], msg="%s: %s" % (label, error.msg))
             return
         params["job_id"] = job_id if job_id is not None else params["job_id"]
+        kind = KINDS[params.pop("job_kind", None) or JAR.name]
         update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options,
-                                        interrupted=interrupted, preflight=preflight)
+                                        interrupted=interrupted, kind=kind, preflight=preflight if kind is JAR
+                                        else preflight.sharing(kind.queue_types, kind.versions_key))
         try:
             results[index] = task_result(update, check_mode, diff_mode, client.redact)
         except Exception as exc:  # pylint: disable=broad-exception-caught  # this job's failure, not the task's

@@ -22,12 +22,15 @@ from ansible_collections.hwcloud.dli.plugins.module_utils import flink_sql_job_f
 class JobKind:
     """One kind of Flink job. ``segment``: the path segment of its create (``POST .../streaming/<segment>``)
     and update (``PUT .../streaming/<segment>/{job_id}``); ``queue_types`` and ``versions_key``: what
-    the pre-flight asks of its queue; ``params_problems``: the rules between options that need no read."""
+    the pre-flight asks of its queue; ``params_problems``: the rules between options that need no read;
+    ``complete_in_list``: the list call's two forms together hold every field of the kind (a fleet may then
+    read its jobs from the list instead of one by one)."""
 
     def __init__(self, name, label, module, job_types, fields, segment, rules, params_problems=None,
                  queue_types=("general", "all"), versions_key="support_flink_jar_versions",
-                 default_cu_number=jar.DEFAULT_CU_NUMBER):
+                 default_cu_number=jar.DEFAULT_CU_NUMBER, complete_in_list=True):
         self.name = name
+        self.complete_in_list = complete_in_list
         self.label = label
         self.module = module
         self.job_types = job_types
@@ -83,7 +86,8 @@ JAR = JobKind("jar", "Flink Jar job", "hwcloud.dli.dli_flink_jar_job", (jar.JAR_
 # Flink SQL jobs run on the same general-purpose queues as Jar jobs (a "sql" queue runs Spark SQL); their
 # Flink versions are the queue's support_flink_sql_versions.
 SQL = JobKind("sql", "Flink SQL job", "hwcloud.dli.dli_flink_sql_job", sql.SQL_JOB_TYPES, sql.FIELDS, "sql-jobs",
-              sql.rules_broken, sql.params_problems, versions_key="support_flink_sql_versions")
+              sql.rules_broken, sql.params_problems, versions_key="support_flink_sql_versions",
+              complete_in_list=False)  # sql_body and run_mode are in the detail only
 KINDS = dict((kind.name, kind) for kind in (JAR, SQL))
 
 

@@ -46,7 +46,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - One diff per job that differs, headed by its name.
+      - One diff per job that differs, headed by its name; for a Flink SQL job whose query differs, its query's text
+        follows, headed by its name and C(sql_body).
   idempotent:
     support: full
 options:
@@ -58,6 +59,10 @@ options:
         meaning.
       - A job's V(wait_timeout) bounds that job's waits, its pre-flight check, stable window and rollback are its
         own; each queue is read once for all the jobs that run on it.
+      - "A job's V(job_kind) says what kind of Flink job it is: V(jar) (the default), a Flink Jar job with the options
+        of M(hwcloud.dli.dli_flink_jar_job), or V(sql), a Flink SQL job with the options of
+        M(hwcloud.dli.dli_flink_sql_job) (V(sql_body), V(run_mode), ...), so that one task converges a fleet of both
+        kinds. A job of the other kind than declared fails, as those modules refuse it."
     type: list
     elements: dict
     required: true
@@ -69,6 +74,7 @@ options:
     default: 8
 seealso:
   - module: hwcloud.dli.dli_flink_jar_job
+  - module: hwcloud.dli.dli_flink_sql_job
 """
 
 EXAMPLES = r"""
@@ -82,6 +88,9 @@ EXAMPLES = r"""
         state: started
       - name: nightly-sessionization
         state: stopped
+      - job_kind: sql
+        name: orders-sql-dashboard
+        smn_topic: flink-alerts
   register: fleet
 
 - name: Show what changed
@@ -161,6 +170,14 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields impor
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
 
 
+def labelled_diff(label, diff):
+    """A job's diff headed by its label; a diff of several parts (a SQL job's, its query's text after its fields) gives
+    each part that label, after it the part's own header."""
+    parts = diff if isinstance(diff, list) else [diff]
+    return [dict(part, before_header=" ".join(filter(None, [label, part.get("before_header")])),
+                 after_header=" ".join(filter(None, [label, part.get("after_header")]))) for part in parts]
+
+
 def main():
     argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
     argument_spec.update(
@@ -206,8 +223,8 @@ def main():
         module.warn(signals.report().strip())
     output = dict(changed=changed, results=results, summary=summary)
     if module._diff:
-        output["diff"] = [dict(result["diff"], before_header=label, after_header=label)
-                          for label, result in zip(job_labels(params["jobs"], results), results) if result.get("diff")]
+        output["diff"] = [part for label, result in zip(job_labels(params["jobs"], results), results)
+                          if result.get("diff") for part in labelled_diff(label, result["diff"])]
     counts = "%s changed, %s ok, %s failed" % (len(summary["changed"]), len(summary["ok"]), len(summary["failed"]))
     if summary["failed"]:
         module.fail_json(msg="%s of %s jobs failed (%s): %s" % (

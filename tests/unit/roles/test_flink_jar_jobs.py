@@ -14,6 +14,7 @@ import yaml
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import DEFAULT_CONCURRENCY
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import SQL
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
 
 ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles", "flink_jar_jobs")
@@ -48,8 +49,11 @@ def test_each_job_takes_exactly_the_options_of_dli_flink_jar_job():
     jobs = options()["flink_jar_jobs"]
     assert (jobs["type"], jobs["elements"], jobs["required"]) == ("list", "dict", True)
     assert jobs["required_one_of"] == [["job_id", "name"]]
-    assert dict((name, bare(spec)) for name, spec in jobs["options"].items()) == \
-        dict((name, bare(spec)) for name, spec in job_options_spec().items())
+    # A Flink SQL job (job_kind: sql) takes the options of dli_flink_sql_job: those of its own follow the Jar job's.
+    expected = dict((name, bare(spec)) for name, spec in job_options_spec().items())
+    expected.update((name, bare(spec)) for name, spec in job_options_spec(SQL).items() if name not in expected)
+    expected["job_kind"] = dict(type="str", choices=["jar", "sql"], default="jar")
+    assert dict((name, bare(spec)) for name, spec in jobs["options"].items()) == expected
 
 
 def test_the_connection_takes_the_connection_options_without_defaults_and_secrets_are_no_log():
