@@ -262,3 +262,25 @@ def test_delete_and_stop_use_the_calls_of_every_flink_job(capsys, http):
     assert result["actions"] == ["stop with savepoint", "delete"] and result["job"] is None
     assert result["diff"][1] == {"before": QUERY + "\n", "after": "", "before_header": "sql_body",
                                  "after_header": "sql_body"}
+
+
+def test_a_failed_start_after_a_new_query_is_rolled_back_to_the_old_query_on_the_sql_jobs_endpoint(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    http.add(http_stub.GET, BASE + QUEUE_PATH, json=queue_answer())
+    http.add(http_stub.POST, BASE + STOP[1], json=batch_answer("stopping"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_cancel_success"))
+    http.add(http_stub.PUT, BASE + UPDATE_PATH, json=put_answer())
+    http.add(http_stub.POST, BASE + RUN[1], json=batch_answer("starting"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_submit_fail", sql_body="SELECT broken;"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_submit_fail", sql_body="SELECT broken;"))
+    http.add(http_stub.PUT, BASE + UPDATE_PATH, json=put_answer())
+    http.add(http_stub.POST, BASE + RUN[1], json=batch_answer("starting"))
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
+    result = fail(capsys, dict(job_id=JOB_ID, sql_body="SELECT broken;", allow_restart=True))
+    assert sequence(http) == [GET, QUEUE, STOP, GET, PUT, RUN, GET, GET, PUT, RUN, GET]
+    assert [body for method, path, body in bodies(http) if method == "PUT"] == [{"sql_body": "SELECT broken;"},
+                                                                                 {"sql_body": QUERY}]
+    assert result["rolled_back"] is True and result["status"] == "job_running"
+    assert "Rolled back: sql_body put back to the values read before the update" in result["msg"]
+    assert result["actions"] == ["stop with savepoint", "update sql_body", "start from savepoint",
+                                 "rollback: update sql_body", "rollback: start from savepoint"]
