@@ -80,8 +80,8 @@ def test_a_create_answers_as_a_jar_create_and_the_detail_has_the_sql_fields_wher
 
 def test_an_update_merges_and_takes_the_update_only_fields_as_json_text(url):
     job_id = create(url, name="sql-b", sql_body=QUERY, **SHARED)
-    answer = call(url, "PUT", "%s/%s" % (SQL_JOBS, job_id), dict(sql_body="SELECT 1;", operator_config='{"a": 1}',
-                                                                   idle_state_retention=60)).json()
+    body = dict(sql_body="SELECT 1;", operator_config='{"a": 1}', idle_state_retention=60)
+    answer = call(url, "PUT", "%s/%s" % (SQL_JOBS, job_id), body).json()
     assert answer["is_success"] == "true" and answer["job"]["update_time"]
     job = detail(url, job_id)
     assert job["sql_body"] == "SELECT 1;" and job["run_mode"] == "exclusive_cluster"

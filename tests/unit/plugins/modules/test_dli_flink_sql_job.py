@@ -34,9 +34,13 @@ LIST_PATH = "/v1.0/p1/streaming/jobs"
 SQL_JOBS = "/v1.0/p1/streaming/sql-jobs"
 UPDATE_PATH = SQL_JOBS + "/205"
 QUEUE_PATH = "/v1.0/p1/queues/flinktest"
-GET, PUT, CREATE = ("GET", JOB_PATH), ("PUT", UPDATE_PATH), ("POST", SQL_JOBS)
-LIST, QUEUE = ("GET", LIST_PATH), ("GET", QUEUE_PATH)
-STOP, RUN = ("POST", "/v1.0/p1/streaming/jobs/stop"), ("POST", "/v1.0/p1/streaming/jobs/run")
+GET = ("GET", JOB_PATH)
+PUT = ("PUT", UPDATE_PATH)
+CREATE = ("POST", SQL_JOBS)
+LIST = ("GET", LIST_PATH)
+QUEUE = ("GET", QUEUE_PATH)
+STOP = ("POST", "/v1.0/p1/streaming/jobs/stop")
+RUN = ("POST", "/v1.0/p1/streaming/jobs/run")
 UPDATE_TIME = 1578467395713
 PUT_TIME = 1516952770835
 QUERY = "CREATE TABLE orders (id INT) WITH ('connector' = 'kafka');\nINSERT INTO sink\nSELECT id FROM orders;"
@@ -278,8 +282,8 @@ def test_a_failed_start_after_a_new_query_is_rolled_back_to_the_old_query_on_the
     http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(status="job_running"))
     result = fail(capsys, dict(job_id=JOB_ID, sql_body="SELECT broken;", allow_restart=True))
     assert sequence(http) == [GET, QUEUE, STOP, GET, PUT, RUN, GET, GET, PUT, RUN, GET]
-    assert [body for method, path, body in bodies(http) if method == "PUT"] == [{"sql_body": "SELECT broken;"},
-                                                                                 {"sql_body": QUERY}]
+    puts = [body for method, path, body in bodies(http) if method == "PUT"]
+    assert puts == [{"sql_body": "SELECT broken;"}, {"sql_body": QUERY}]
     assert result["rolled_back"] is True and result["status"] == "job_running"
     assert "Rolled back: sql_body put back to the values read before the update" in result["msg"]
     assert result["actions"] == ["stop with savepoint", "update sql_body", "start from savepoint",
