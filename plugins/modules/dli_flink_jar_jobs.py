@@ -112,18 +112,24 @@ EXAMPLES = r"""
         state: stopped
   register: fleet
 
-- name: Roll a new jar out to the fleet, two jobs at a time, and stop at the first one that does not run
-  hwcloud.dli.dli_flink_jar_jobs:
-    concurrency: 20
-    max_restarting: 2
-    halt_on_failure: true
-    jobs: "{{ fleet_jobs | map('combine', {'entrypoint': 'jobs/enrichment-2.4.0.jar', 'allow_restart': true,
-                                           'stable_seconds': 120, 'wait_timeout': 900}) }}"
-  register: rollout
-
 - name: Show what changed
   ansible.builtin.debug:
     var: fleet.summary
+
+- name: Roll a new jar out, one job at a time; the first that does not stay up is rolled back and halts the rollout
+  hwcloud.dli.dli_flink_jar_jobs:
+    max_restarting: 1
+    halt_on_failure: true
+    jobs:
+      - name: payments-fraud-scoring
+        entrypoint: fraud/fraud-scoring-2.4.0.jar
+        allow_restart: true
+        stable_seconds: 5  # in production, as long as a bad version takes to show: minutes
+      - name: clickstream-enrichment
+        entrypoint: clickstream/enrichment-2.4.0.jar
+        allow_restart: true
+        stable_seconds: 5
+  register: rollout
 """
 
 RETURN = r"""
