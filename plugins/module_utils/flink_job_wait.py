@@ -32,8 +32,10 @@ POLL_INTERVAL = 2
 # the whole detail (restart_times, savepoint_path) that a list item lacks.
 SHARED_FROM = 5
 # The longest the first poll of a round waits for the other waiting jobs to join it; the round closes as soon as
-# every job that is waiting has joined (jobs whose stops were sent together poll together).
-GATHER_WINDOW = 0.1
+# every job that is waiting has joined. Jobs whose stops (or starts) went out together, or that one round
+# answered, poll again within milliseconds of each other: a longer window only delays the polls of the rounds
+# that some waiting job does not join (one on another schedule).
+GATHER_WINDOW = 0.03
 
 
 class ListItem(dict):
