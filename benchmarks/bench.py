@@ -191,9 +191,9 @@ class Bench:
     def run(self):
         args = self.args
         print("bench: sizes %s, %s rounds, forks %s, list concurrency %s, %s auth for the collection's modules, "
-              "transition %s s, rolling restart of %s jobs" % (args.sizes, args.rounds, args.forks, args.concurrency,
-                                                              args.auth, args.transition_seconds, args.rolling_jobs),
-              flush=True)
+              "transition %s s, rolling restart of %s jobs" % (
+                  args.sizes, args.rounds, args.forks, args.concurrency, args.auth, args.transition_seconds,
+                  args.rolling_jobs), flush=True)
         job_ids = self.create_jobs("bench", max(args.sizes)) if args.sizes else []
         restart_ids = self.create_jobs("bench-restart", args.restart_jobs) if args.restart_jobs else []
         rolling_ids = self.create_jobs("bench-rolling", args.rolling_jobs) if args.rolling_jobs else []
@@ -358,9 +358,9 @@ def markdown(args, cells, lines, rows, environment, problems, rolling=None):
                     rolling["project_jobs"], -(-(rolling["project_jobs"] or 0) // 100),
                     ", ".join("%s %s" % item for item in sorted(rolling["kinds"].items()))), "",
                 "| rolling restart | wall s (min-max) | x one job | DLI calls/job |", "|---|---|---|---|",
-                "| %s jobs | %.2f (%.2f-%.2f) | %.3f | %.2f |" % (rolling["size"], rolling["wall"], rolling["wall_min"],
-                                                               rolling["wall_max"], rolling["ratio"],
-                                                               rolling["calls_per_job"]),
+                "| %s jobs | %.2f (%.2f-%.2f) | %.3f | %.2f |" % (
+                    rolling["size"], rolling["wall"], rolling["wall_min"], rolling["wall_max"], rolling["ratio"],
+                    rolling["calls_per_job"]),
                 "| one job | %.2f | 1.000 | %.2f |" % (rolling["one_wall"], rolling["one_calls"]), ""]
     out += ["## Targets", ""]
     out += ["- %s %s" % ({True: "met:", False: "MISSED:", None: "for reference:"}[met], text) for text, met in lines]

@@ -160,4 +160,3 @@ class SharedWatcher:
 
 def pages(total):
     return (total + PAGE_SIZE - 1) // PAGE_SIZE
-

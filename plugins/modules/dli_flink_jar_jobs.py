@@ -76,23 +76,25 @@ options:
   max_restarting:
     description:
       - At most this many jobs are stopped for a restart at any moment, at least V(1). A job takes its place
-        before the stop of its restart and gives it back once it runs again (its start, and O(jobs[].stable_seconds),
-        done) or its rollback is done; the other restarts wait for a place. Stops that are not restarts
-        (V(state=stopped), V(state=absent)) do not count.
+        before the stop of its restart and gives it back once it runs again (its start, and
+        O(hwcloud.dli.dli_flink_jar_job#module:stable_seconds), done) or its rollback is done; the other restarts
+        wait for a place. Stops that are not restarts (V(state=stopped), V(state=absent)) do not count.
       - Defaults to O(concurrency). More than O(concurrency) has no effect, as no more jobs are worked on at once.
-      - A job waiting for its place does not spend its O(jobs[].wait_timeout) on it.
+      - A job waiting for its place does not spend its O(hwcloud.dli.dli_flink_jar_job#module:wait_timeout) on
+        it.
     type: int
   halt_on_failure:
     description:
       - Whether the first failure of a job that this task began changing halts the rollout - a restart that failed
-        (after its rollback, see O(jobs[].rollback)), or a stop, update, start, create or delete that failed.
+        (after its rollback, see O(hwcloud.dli.dli_flink_jar_job#module:rollback)), or a stop, update, start,
+        create or delete that failed.
       - Once halted, no job is stopped and no job's change is begun. The jobs not yet touched are returned with
         C(skipped=true) and a C(msg) saying why, and are listed under C(skipped) in RV(summary); the jobs under way
         (already stopped for their restart) finish, rollback included. The task fails.
       - With it and O(max_restarting), a broken jar rolled out to many jobs takes down at most O(max_restarting) of
         them, and only until their rollback.
-      - A job refused before any write (its pre-flight check, a read, a change that needs O(jobs[].allow_restart))
-        fails alone and does not halt the others.
+      - A job refused before any write (its pre-flight check, a read, a change that needs
+        O(hwcloud.dli.dli_flink_jar_job#module:allow_restart)) fails alone and does not halt the others.
     type: bool
     default: false
 seealso:
