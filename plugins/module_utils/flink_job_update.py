@@ -415,7 +415,10 @@ class FlinkJarJobUpdate:
         until = self.clock() + self.stable_seconds
         if isinstance(detail, ListItem):  # a shared watcher's: restart_times is in the job's own detail
             detail = self.get_detail()
-        restarts = detail.get("restart_times")
+        with self.watcher.watching():  # the whole window: a fleet's round waits for this job's polls too
+            return self.stable_window(detail, until, detail.get("restart_times"))
+
+    def stable_window(self, detail, until, restarts):
         while True:
             now = self.clock()
             if now >= until and isinstance(detail, ListItem):  # the last poll was a list item: judge the detail
@@ -428,8 +431,7 @@ class FlinkJarJobUpdate:
                                "stayed so for stable_seconds=%s." % (self.wait_timeout, self.stable_seconds),
                                status=detail.get("status"))
             self.sleep(min(POLL_INTERVAL, until - now, self.deadline - now))
-            with self.watcher.watching():
-                detail = self.watcher.read(self.job_id)
+            detail = self.watcher.read(self.job_id)
             self.check_stable(detail, restarts)
 
     def check_stable(self, detail, restarts):

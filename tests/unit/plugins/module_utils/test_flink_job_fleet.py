@@ -570,3 +570,18 @@ def test_a_fleets_shared_wait_is_bounded_by_wait_timeout(quick_polls):
     rounds = [query for method, path, query in dli.calls if path == LIST and query.get("limit") == 100]
     # Polls every 20 ms for a second: lists, but for the first and the last few while fewer than SHARED_FROM wait.
     assert len(rounds) >= 10 and len(reads) <= 6 + 2 * (SHARED_FROM - 1)
+
+
+def test_the_polls_of_stable_windows_are_shared_too_and_the_window_ends_with_the_jobs_own_detail(quick_polls):
+    dli = FleetDli(range(1, 11))
+    checked = checked_jobs([dict(job_id=job_id, parallel_number=5, allow_restart=True, upgrade_mode="stateless",
+                                 stable_seconds=1, wait_timeout=30) for job_id in range(1, 11)])
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=10, window=0.05), ["task"],
+                             bound=30)
+    results, notes, groups = outcome["task"]
+    assert sorted(groups["restarted"]) == list(range(1, 11)), results
+    reads = [path for method, path, query in dli.calls if method == "GET" and path.startswith(LIST + "/")]
+    rounds = [query for method, path, query in dli.calls if path == LIST and query.get("limit") == 100]
+    # A second of polls every 20 ms in the window: 50 reads per job, were they its own. Its own: the read before
+    # its plan, the detail at job_running and at the window's end (restart_times), and a few while few waited.
+    assert len(rounds) >= 20 and len(reads) <= 10 * 3 + 4 * (SHARED_FROM - 1)
