@@ -465,9 +465,11 @@ class DliClient:
         status = response.status_code
         try:
             body = response.json() if response.content else None
-            readable = True
-        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply to decode
-            body, readable = None, False
+            readable, unreadable = True, None
+        except ValueError:
+            body, readable, unreadable = None, False, "a body that is not JSON"
+        except RecursionError:  # valid or not, Python's decoder gives up on JSON nested this deeply
+            body, readable, unreadable = None, False, "a body nested too deeply to read as JSON"
         if not 200 <= status < 300:
             code, message = _error_from_body(body)
             if code == str(status):  # IAM's "code" is the HTTP status again
@@ -484,8 +486,8 @@ class DliClient:
             # A write answered 2xx took effect, whatever its body says: the caller judges it as a lost answer.
             written = method != "GET"
             raise (AnswerLostError if written else DliApiError)(self.redact(
-                "%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s%s" % (
-                    method, path, status, response.headers.get("Content-Type", "no content type"),
+                "%s %s failed: HTTP %s with %s (%s): %s%s%s" % (
+                    method, path, status, unreadable, response.headers.get("Content-Type", "no content type"),
                     _snippet(response, self.redact), "; it may have taken effect." if written else "",
                     request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)

@@ -1274,8 +1274,8 @@ def test_an_answer_nested_too_deeply_to_decode_is_a_one_line_failure(mocked, met
                headers={"X-Request-Id": "deep"})
     with pytest.raises(DliApiError) as excinfo:
         DliClient(PARAMS).call(method, PATH, None if method == "GET" else {"job_ids": [1]}, expect=list)
-    assert excinfo.value.msg.startswith("%s /v1.0/p1/x failed: HTTP 200 with a body that is not JSON "
-                                        "(application/json): '[[[[" % method)
+    assert excinfo.value.msg.startswith("%s /v1.0/p1/x failed: HTTP 200 with a body nested too deeply to "
+                                        "read as JSON (application/json): '[[[[" % method)
     # A write answered 200 took effect, whatever its body: the caller judges it by reading the job back.
     assert excinfo.value.msg.endswith("...'%s (request id deep)" % ("; it may have taken effect." if method == "POST" else ""))
     assert excinfo.value.maybe_written is (method == "POST")
