@@ -247,11 +247,12 @@ class DliClient:
         status = response.status_code
         try:
             body = response.json() if response.content else None
-            readable, unreadable = True, None
+            readable, unreadable, shown = True, None, None
         except ValueError:
-            body, readable, unreadable = None, False, "a body that is not JSON"
+            body, readable, unreadable, shown = None, False, "a body that is not JSON", 200
         except RecursionError:  # valid or not, Python's decoder gives up on JSON nested this deeply
-            body, readable, unreadable = None, False, "a body nested too deeply to read as JSON"
+            # Its first characters are enough to recognise it: most of it is brackets.
+            body, readable, unreadable, shown = None, False, "a body nested too deeply to read as JSON", 60
         if not 200 <= status < 300:
             code, message = error_from_body(body)
             if code == str(status):  # IAM's "code" is the HTTP status again
@@ -259,7 +260,7 @@ class DliClient:
             if message is None and 300 <= status < 400:
                 message = "a redirect to %s, which is not followed" % (response.headers.get("Location") or "nowhere")
             elif message is None and not readable:
-                message = snippet(response, self.redact)
+                message = snippet(response, self.redact, shown)
             raise DliApiError(self.redact("%s %s failed: HTTP %s%s%s%s%s" % (
                 method, path, status, " %s" % code if code else "", ": %s" % message if message else "", note,
                 request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
@@ -270,7 +271,7 @@ class DliClient:
             raise (AnswerLostError if written else DliApiError)(self.redact(
                 "%s %s failed: HTTP %s with %s (%s): %s%s%s" % (
                     method, path, status, unreadable, response.headers.get("Content-Type", "no content type"),
-                    snippet(response, self.redact), "; it may have taken effect." if written else "",
+                    snippet(response, self.redact, shown), "; it may have taken effect." if written else "",
                     request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)
         return body, request_id

@@ -91,8 +91,8 @@ def json_kind(value):
         type(value), "a number")
 
 
-def snippet(response, redact):
-    """A body that is not JSON, on one line and at most 200 characters: redacted first, since a secret the
-    cut splits, or one the repr escapes once more, is no longer one the redactor knows."""
+def snippet(response, redact, limit=200):
+    """A body that is not JSON, on one line and at most ``limit`` characters: redacted first, since a secret
+    the cut splits, or one the repr escapes once more, is no longer one the redactor knows."""
     text = redact(response.text).strip().replace("\n", " ")
-    return repr(text if len(text) <= 200 else text[:197] + "...")
+    return repr(text if len(text) <= limit else text[:limit - 3] + "...")

@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.errors import (
     json_kind,
     request_id_of,
     request_id_tail,
+    snippet,
 )
 
 
@@ -56,3 +57,10 @@ def test_only_a_lost_answer_may_have_been_written():
     lost, failed = AnswerLostError("m", method="PUT"), DliApiError("m", status_code=400, request_id="r")
     assert (lost.maybe_written, failed.maybe_written) == (True, False)
     assert failed.result() == dict(msg="m", status_code=400, error_code=None, request_id="r")
+
+
+def test_a_snippet_is_redacted_then_cut_to_its_limit_on_one_line():
+    response = transport.Response(200, {}, b"secret-1 " + b"x\n" * 300)
+    shown = snippet(response, lambda text: text.replace("secret-1", "********"), 60)
+    assert shown == repr("******** " + "x " * 24 + "...") and len(shown) == 62
+    assert len(snippet(response, str)) == 202
