@@ -10,15 +10,17 @@ BENCH_AUTH, BENCH_TRANSITION, BENCH_OUTPUT). For each size N, each round runs, i
 
 - list: one task of hwcloud.dli.dli_flink_jar_jobs over the N jobs (benchmarks/playbooks/fleet.yml);
 - per_job: a dli_flink_jar_job task per job, one inventory host per job (connection local), --forks;
-- uri: an ansible.builtin.uri PUT per job, the same way, with the emulator's static token (what a user writes
-  without this collection: it always writes);
+- uri: an ansible.builtin.uri PUT per job, the same way (what a user writes without this collection: it always
+  writes); with --auth password it logs in once per run with a uri POST to IAM, as per_job does with dli_token,
+  and otherwise it is given the emulator's static token;
 
 each for a change (parallel_number set to a value the jobs do not hold) and an unchanged re-run (the same
 value again). Then a restart of the running jobs (a change of parallel_number with allow_restart): list against
 per_job. Then a rolling restart of --rolling-jobs running jobs: dli_flink_jar_jobs called directly (fleet.yml
 with fleet_via module) with concurrency and max_restarting both that many, against the restart of one job by the
-same playbook (its own job, with concurrency 1). And a baseline: ansible-playbook with no module process. The collection's modules authenticate with
---auth (password: an IAM login per module run). Every run's effect is checked on the emulator.
+same playbook (its own job, with concurrency 1). And a baseline: ansible-playbook with no module process. Every
+way authenticates with --auth (password: one IAM login per run, by dli_token for per_job, by uri for uri, by the
+list module itself). Every run's effect is checked on the emulator.
 
 Measured per run: wall time, CPU (user + system) of the ansible-playbook process tree (RUSAGE_CHILDREN
 deltas), the emulator's CPU, and the DLI and IAM calls (the emulator's counts). Reported: medians over the
@@ -85,6 +87,12 @@ class Bench:
         self.value = 1  # the last parallel_number written: each change writes a new one
         self.collection_env = common.ansible_environment(common.auth_environment(emulator.url, args.auth))
         self.plain_env = common.ansible_environment()
+        # The uri way authenticates as the collection's modules do: with an IAM user it logs in once per run
+        # (uri.yml), as per_job.yml does with dli_token; otherwise it is given the emulator's static token.
+        emulator_module = common.dli_emulator
+        self.uri_auth = (dict(iam_endpoint=emulator.url, iam_user_name=emulator_module.USER_NAME,
+                              iam_password=emulator_module.PASSWORD, iam_domain_name=emulator_module.DOMAIN_NAME)
+                         if args.auth == "password" else dict(auth_token=emulator_module.STATIC_TOKEN))
         os.makedirs(args.workdir, exist_ok=True)
 
     # -- set-up ---------------------------------------------------------------------------------------
@@ -151,9 +159,8 @@ class Bench:
             call = ("per_job.yml", {"parallel_number": value, "allow_restart": restart}, self.collection_env,
                     inventory, args.forks)
         elif variant == "uri":
-            call = ("uri.yml", {"dli_endpoint": self.emulator.url, "project_id": common.dli_emulator.PROJECT_ID,
-                                "auth_token": common.dli_emulator.STATIC_TOKEN, "parallel_number": value},
-                    self.plain_env, inventory, args.forks)
+            call = ("uri.yml", dict(self.uri_auth, dli_endpoint=self.emulator.url, parallel_number=value,
+                                    project_id=common.dli_emulator.PROJECT_ID), self.plain_env, inventory, args.forks)
         else:  # the baseline
             call = ("baseline.yml", {}, self.plain_env, None, None)
         playbook, variables, env, hosts, forks = call
@@ -321,13 +328,14 @@ def markdown(args, cells, lines, rows, environment, problems, rolling=None):
     out = ["# make bench: %s" % environment["date"], ""]
     out.append("%s; ansible-core %s, Python %s; %s cores, load average %.2f to %.2f during the runs. "
                "Sizes %s, %s rounds interleaved (the order of the variants rotates each round), forks %s, the list "
-               "module's concurrency %s, %s auth for the collection's modules (uri: the static token), the "
+               "module's concurrency %s, %s auth (%s), the "
                "emulator's transitions %s s. Wall times are medians over the rounds; x uri is the median of each "
                "round's ratio to uri's wall time (x per_job for the restart)." % (
                    environment["commit"], environment["ansible"], environment["python"], environment["cores"],
                    min(r["load"] for r in rows), max(r["load"] for r in rows),
                    ", ".join(map(str, args.sizes)) or "none (the restarts alone)",
-                   args.rounds, args.forks, args.concurrency, args.auth, args.transition_seconds))
+                   args.rounds, args.forks, args.concurrency, args.auth,
+                   "one IAM login per run for each way" if args.auth == "password" else "no login", args.transition_seconds))
     out += ["", "Reproduce: `make bench BENCH_SIZES=%s` (BENCH_ROUNDS=%s, BENCH_AUTH=%s, BENCH_RESTART_JOBS=%s, "
             "BENCH_ROLLING_JOBS=%s)." % (",".join(map(str, args.sizes)) or "0", args.rounds, args.auth,
                                          getattr(args, "restart_jobs", 20), getattr(args, "rolling_jobs", 0)), ""]

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import AnswerLostError, DliApiError, is_true
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import SharedWatcher

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem, job_from_detail
 
 # How a missing job answers: DLI.16001 on HTTP 400 in practice; the others as documented.

@@ -18,7 +18,7 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import ConfigError, DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import ConfigError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
     DEFAULT_CU_NUMBER,
     FIELDS,

@@ -19,7 +19,7 @@ __metaclass__ = type
 import contextlib
 import threading
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, get_detail, list_jobs
 
 # Seconds between reads of a job being stopped or started: soon at first (a stop often takes a
