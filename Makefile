@@ -206,7 +206,8 @@ soak: install
 	$(BIN)/python benchmarks/soak.py --jobs $(SOAK_JOBS)
 
 # Not a gate: the list module, per-job tasks and plain uri PUTs, interleaved over rounds, for BENCH_SIZES jobs
-# (50 and 200 by default); writes benchmarks/results/latest.json and .md. BENCH_SIZES=20 for a quick run.
+# (50 and 200 by default), and a rolling restart of BENCH_ROLLING_JOBS (200; read by bench.py, 0 for none);
+# writes benchmarks/results/latest.json and .md. BENCH_SIZES=20 BENCH_ROLLING_JOBS=20 for a quick run.
 BENCH_SIZES ?= 50,200
 bench: install
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)

@@ -2,21 +2,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make bench`: how long a fleet of jobs takes, three ways, on one emulator, interleaved over rounds.
 
-    bench.py [--sizes 50,200] [--rounds 3] [--restart-jobs 20] [--forks 10] [--concurrency N]
+    bench.py [--sizes 50,200] [--rounds 3] [--restart-jobs 20] [--rolling-jobs 200] [--forks 10] [--concurrency N]
              [--auth password] [--transition-seconds 1.0] [--output benchmarks/results/latest]
 
-(also from BENCH_SIZES, BENCH_ROUNDS, BENCH_RESTART_JOBS, BENCH_FORKS, BENCH_CONCURRENCY, BENCH_AUTH,
-BENCH_TRANSITION, BENCH_OUTPUT). For each size N, each round runs, in an order that rotates from round to round:
+(also from BENCH_SIZES, BENCH_ROUNDS, BENCH_RESTART_JOBS, BENCH_ROLLING_JOBS, BENCH_FORKS, BENCH_CONCURRENCY,
+BENCH_AUTH, BENCH_TRANSITION, BENCH_OUTPUT). For each size N, each round runs, in an order that rotates from round to round:
 
 - list: one task of hwcloud.dli.dli_flink_jar_jobs over the N jobs (benchmarks/playbooks/fleet.yml);
 - per_job: a dli_flink_jar_job task per job, one inventory host per job (connection local), --forks;
-- uri: an ansible.builtin.uri PUT per job, the same way, with the emulator's static token (what a user writes
-  without this collection: it always writes);
+- uri: an ansible.builtin.uri PUT per job, the same way (what a user writes without this collection: it always
+  writes); with --auth password it logs in once per run with a uri POST to IAM, as per_job does with dli_token,
+  and otherwise it is given the emulator's static token;
 
 each for a change (parallel_number set to a value the jobs do not hold) and an unchanged re-run (the same
 value again). Then a restart of the running jobs (a change of parallel_number with allow_restart): list against
-per_job. And a baseline: ansible-playbook with no module process. The collection's modules authenticate with
---auth (password: an IAM login per module run). Every run's effect is checked on the emulator.
+per_job. Then a rolling restart of --rolling-jobs running jobs: dli_flink_jar_jobs called directly (fleet.yml
+with fleet_via module) with concurrency and max_restarting both that many, against the restart of one job by the
+same playbook (its own job, with concurrency 1). And a baseline: ansible-playbook with no module process. Every
+way authenticates with --auth (password: one IAM login per run, by dli_token for per_job, by uri for uri, by the
+list module itself). Every run's effect is checked on the emulator.
 
 Measured per run: wall time, CPU (user + system) of the ansible-playbook process tree (RUSAGE_CHILDREN
 deltas), the emulator's CPU, and the DLI and IAM calls (the emulator's counts). Reported: medians over the
@@ -44,6 +48,10 @@ RESTART_VARIANTS = ("list", "per_job")
 TARGETS = {("list", "change"): (0.10, False, 200), ("list", "unchanged"): (0.05, False, 200),
            ("per_job", "change"): (1.10, False, None), ("per_job", "unchanged"): (1.10, False, None)}
 # The fewest DLI calls per job each variant can make: (variant, scenario) -> calls.
+# The rolling restart of --rolling-jobs jobs: at most this many times the wall time of one job's restart, and at
+# most this many DLI calls per job; set for 200 jobs (a few jobs share less: their figures are for reference).
+ROLLING_TARGETS = {"ratio": 1.5, "calls_per_job": 4.0}
+ROLLING_TARGET_SIZE = 200
 CALL_FLOORS = {("per_job", "change"): 2, ("per_job", "unchanged"): 1, ("list", "change"): 2, ("list", "unchanged"): 1,
                ("uri", "change"): 1, ("uri", "unchanged"): 1}
 
@@ -54,6 +62,8 @@ def options():
     parser.add_argument("--sizes", default=env("BENCH_SIZES") or "50,200")
     parser.add_argument("--rounds", type=int, default=int(env("BENCH_ROUNDS") or 3))
     parser.add_argument("--restart-jobs", type=int, default=int(env("BENCH_RESTART_JOBS") or 20))
+    parser.add_argument("--rolling-jobs", type=int, default=int(env("BENCH_ROLLING_JOBS") or 200),
+                        help="the rolling restart's jobs (0: none), restarted all at once (max_restarting as many)")
     parser.add_argument("--forks", type=int, default=int(env("BENCH_FORKS") or 10))
     parser.add_argument("--concurrency", type=int, default=int(env("BENCH_CONCURRENCY") or 0) or None,
                         help="the list module's concurrency (default: --forks, so both run as many jobs at once)")
@@ -65,7 +75,8 @@ def options():
     parser.add_argument("--workdir", default=os.path.join(common.ROOT, ".tmp", "bench"))
     parser.add_argument("--render", metavar="OUTPUT.json", help="write OUTPUT.md again from a run's JSON, and stop")
     args = parser.parse_args()
-    args.sizes = sorted(set(int(size) for size in str(args.sizes).replace(" ", ",").split(",") if size))
+    # 0 (BENCH_SIZES=0): none of the list/per_job/uri runs, for a bench of the restarts alone.
+    args.sizes = sorted(set(int(size) for size in str(args.sizes).replace(" ", ",").split(",") if size and int(size)))
     args.concurrency = args.concurrency or args.forks
     return args
 
@@ -77,6 +88,12 @@ class Bench:
         self.value = 1  # the last parallel_number written: each change writes a new one
         self.collection_env = common.ansible_environment(common.auth_environment(emulator.url, args.auth))
         self.plain_env = common.ansible_environment()
+        # The uri way authenticates as the collection's modules do: with an IAM user it logs in once per run
+        # (uri.yml), as per_job.yml does with dli_token; otherwise it is given the emulator's static token.
+        emulator_module = common.dli_emulator
+        self.uri_auth = (dict(iam_endpoint=emulator.url, iam_user_name=emulator_module.USER_NAME,
+                              iam_password=emulator_module.PASSWORD, iam_domain_name=emulator_module.DOMAIN_NAME)
+                         if args.auth == "password" else dict(auth_token=emulator_module.STATIC_TOKEN))
         os.makedirs(args.workdir, exist_ok=True)
 
     # -- set-up ---------------------------------------------------------------------------------------
@@ -103,6 +120,33 @@ class Bench:
                 raise SystemExit("bench: the restart jobs did not start")
             time.sleep(0.2)
 
+    # -- the rolling restart ------------------------------------------------------------------------------
+    def measure_rolling(self, variant, job_ids, value, round_number):
+        """One restart of ``job_ids`` by dli_flink_jar_jobs called directly, with concurrency and max_restarting
+        both len(job_ids): variant "fleet" (the rolling jobs) or "one" (a job of its own)."""
+        count = len(job_ids)
+        jobs = [dict(job_id=job_id, parallel_number=value, allow_restart=True) for job_id in job_ids]
+        variables = {"fleet_jobs": jobs, "fleet_concurrency": count, "fleet_max_restarting": count,
+                     "fleet_via": "module"}
+        via = common.FLEET_VIA or "module"  # what fleet.yml runs (FLEET_VIA overrides the playbook's variable)
+        project_jobs = len(self.emulator.control("GET", "jobs"))  # what a list of the project pages through
+        stats, emulator_cpu = self.emulator.stats(), self.emulator.cpu_seconds()
+        load = os.getloadavg()[0]
+        run = common.run_playbook("fleet.yml", variables, self.collection_env, self.args.workdir,
+                                  "r%s-rolling-%s-%s" % (round_number, variant, count))
+        delta = common.stats_delta(stats, self.emulator.stats())
+        row = dict(round=round_number, size=count, variant=variant, scenario="rolling", wall=run.wall, cpu=run.cpu,
+                   emulator_cpu=self.emulator.cpu_seconds() - emulator_cpu, dli_calls=delta["dli"], iam=delta["iam"],
+                   kinds=delta["kinds"], load=load, code=run.code, via=via, concurrency=count, max_restarting=count,
+                   project_jobs=project_jobs,
+                   changed=sum(host.get("changed", 0) for host in common.recap(run.output).values()))
+        self.rows.append(row)
+        self.check(row, run, job_ids, value, True)
+        print("round %s, %4s jobs, rolling %-4s %7.2f s wall, %6.2f s CPU, %5.2f calls/job (%s, concurrency and "
+              "max_restarting %s)%s" % (round_number, count, variant, run.wall, run.cpu, delta["dli"] / float(count),
+                                        via, count, "" if run.code == 0 else ", FAILED: see %s" % run.log), flush=True)
+        return row
+
     # -- one measured run ---------------------------------------------------------------------------------
     def measure(self, variant, scenario, job_ids, inventory, value, round_number, restart=False):
         label = "r%s-%s-%s-%s" % (round_number, len(job_ids), variant, scenario)
@@ -116,9 +160,8 @@ class Bench:
             call = ("per_job.yml", {"parallel_number": value, "allow_restart": restart}, self.collection_env,
                     inventory, args.forks)
         elif variant == "uri":
-            call = ("uri.yml", {"dli_endpoint": self.emulator.url, "project_id": common.dli_emulator.PROJECT_ID,
-                                "auth_token": common.dli_emulator.STATIC_TOKEN, "parallel_number": value},
-                    self.plain_env, inventory, args.forks)
+            call = ("uri.yml", dict(self.uri_auth, dli_endpoint=self.emulator.url, parallel_number=value,
+                                    project_id=common.dli_emulator.PROJECT_ID), self.plain_env, inventory, args.forks)
         else:  # the baseline
             call = ("baseline.yml", {}, self.plain_env, None, None)
         playbook, variables, env, hosts, forks = call
@@ -156,12 +199,15 @@ class Bench:
     def run(self):
         args = self.args
         print("bench: sizes %s, %s rounds, forks %s, list concurrency %s, %s auth for the collection's modules, "
-              "transition %s s" % (args.sizes, args.rounds, args.forks, args.concurrency, args.auth,
-                                   args.transition_seconds), flush=True)
-        job_ids = self.create_jobs("bench", max(args.sizes))
+              "transition %s s, rolling restart of %s jobs" % (
+                  args.sizes, args.rounds, args.forks, args.concurrency, args.auth, args.transition_seconds,
+                  args.rolling_jobs), flush=True)
+        job_ids = self.create_jobs("bench", max(args.sizes)) if args.sizes else []
         restart_ids = self.create_jobs("bench-restart", args.restart_jobs) if args.restart_jobs else []
-        if restart_ids:
-            self.start_jobs(restart_ids)
+        rolling_ids = self.create_jobs("bench-rolling", args.rolling_jobs) if args.rolling_jobs else []
+        one_ids = self.create_jobs("bench-one", 1) if args.rolling_jobs else []
+        if restart_ids or rolling_ids:
+            self.start_jobs(restart_ids + rolling_ids + one_ids)
         inventories = dict((size, common.write_inventory(os.path.join(args.workdir, "inventory-%s.ini" % size),
                                                          job_ids[:size])) for size in args.sizes)
         restart_inventory = common.write_inventory(os.path.join(args.workdir, "inventory-restart.ini"), restart_ids)
@@ -178,6 +224,11 @@ class Bench:
                     restart_value = restart_value % 50 + 2
                     self.measure(variant, "restart", restart_ids, restart_inventory, restart_value, round_number,
                                  restart=True)
+            if rolling_ids:
+                rolling_value = round_number % 50 + 2  # each round a value the jobs do not hold
+                for variant in rotated(("fleet", "one"), round_number):
+                    self.measure_rolling(variant, rolling_ids if variant == "fleet" else one_ids, rolling_value,
+                                         round_number)
 
 
 def rotated(items, round_number):
@@ -196,6 +247,8 @@ def summarize(rows, sizes, restart_jobs):
     cells = {}
     by_key = {}
     for row in rows:
+        if row["scenario"] == "rolling":  # rolling_summary's
+            continue
         by_key.setdefault((row["size"], row["scenario"], row["variant"]), []).append(row)
     for (size, scenario, variant), group in by_key.items():
         per_round_uri = dict((r["round"], r["wall"]) for r in by_key.get((size, scenario, "uri"), []))
@@ -213,6 +266,37 @@ def summarize(rows, sizes, restart_jobs):
             emulator_cpu_ms_per_job=median([1000 * r["emulator_cpu"] / count for r in group]),
             kinds=group[-1]["kinds"], failed=sum(1 for r in group if r["code"] != 0))
     return cells
+
+
+def rolling_summary(rows):
+    """The rolling restart: medians of the fleet's and the one job's runs, the fleet's wall time over the one
+    job's (the median of each round's ratio), calls per job; None when the bench ran none."""
+    fleet = [r for r in rows if r["scenario"] == "rolling" and r["variant"] == "fleet"]
+    one = dict((r["round"], r) for r in rows if r["scenario"] == "rolling" and r["variant"] == "one")
+    if not fleet or not one:
+        return None
+    ratios = [r["wall"] / one[r["round"]]["wall"] for r in fleet if one.get(r["round"])]
+    return dict(size=fleet[0]["size"], rounds=len(fleet), via=fleet[0].get("via"),
+                concurrency=fleet[0].get("concurrency"), max_restarting=fleet[0].get("max_restarting"),
+                project_jobs=fleet[0].get("project_jobs"),
+                wall=median([r["wall"] for r in fleet]), wall_min=min(r["wall"] for r in fleet),
+                wall_max=max(r["wall"] for r in fleet), one_wall=median([r["wall"] for r in one.values()]),
+                ratio=median(ratios), calls_per_job=median([r["dli_calls"] / float(r["size"]) for r in fleet]),
+                one_calls=median([r["dli_calls"] for r in one.values()]),
+                kinds=fleet[-1]["kinds"], failed=sum(1 for r in fleet + list(one.values()) if r["code"] != 0))
+
+
+def rolling_verdicts(rolling):
+    if not rolling:
+        return []
+    judged = rolling["size"] == ROLLING_TARGET_SIZE
+    aside = "" if judged else ", set for %s jobs" % ROLLING_TARGET_SIZE
+    return [("rolling restart of %s jobs: %.3f x one job's restart (target <= %s%s)" % (
+        rolling["size"], rolling["ratio"], ROLLING_TARGETS["ratio"], aside),
+        rolling["ratio"] <= ROLLING_TARGETS["ratio"] if judged else None),
+        ("rolling restart of %s jobs: %.2f DLI calls per job (target <= %s%s)" % (
+            rolling["size"], rolling["calls_per_job"], ROLLING_TARGETS["calls_per_job"], aside),
+         rolling["calls_per_job"] <= ROLLING_TARGETS["calls_per_job"] if judged else None)]
 
 
 def verdicts(cells, sizes, auth):
@@ -244,18 +328,21 @@ def verdicts(cells, sizes, auth):
     return lines
 
 
-def markdown(args, cells, lines, rows, environment, problems):
+def markdown(args, cells, lines, rows, environment, problems, rolling=None):
     out = ["# make bench: %s" % environment["date"], ""]
     out.append("%s; ansible-core %s, Python %s; %s cores, load average %.2f to %.2f during the runs. "
                "Sizes %s, %s rounds interleaved (the order of the variants rotates each round), forks %s, the list "
-               "module's concurrency %s, %s auth for the collection's modules (uri: the static token), the "
+               "module's concurrency %s, %s auth (%s), the "
                "emulator's transitions %s s. Wall times are medians over the rounds; x uri is the median of each "
                "round's ratio to uri's wall time (x per_job for the restart)." % (
                    environment["commit"], environment["ansible"], environment["python"], environment["cores"],
-                   min(r["load"] for r in rows), max(r["load"] for r in rows), ", ".join(map(str, args.sizes)),
-                   args.rounds, args.forks, args.concurrency, args.auth, args.transition_seconds))
-    out += ["", "Reproduce: `make bench BENCH_SIZES=%s` (BENCH_ROUNDS=%s, BENCH_AUTH=%s)." % (
-        ",".join(map(str, args.sizes)), args.rounds, args.auth), ""]
+                   min(r["load"] for r in rows), max(r["load"] for r in rows),
+                   ", ".join(map(str, args.sizes)) or "none (the restarts alone)",
+                   args.rounds, args.forks, args.concurrency, args.auth,
+                   "one IAM login per run for each way" if args.auth == "password" else "no login", args.transition_seconds))
+    out += ["", "Reproduce: `make bench BENCH_SIZES=%s` (BENCH_ROUNDS=%s, BENCH_AUTH=%s, BENCH_RESTART_JOBS=%s, "
+            "BENCH_ROLLING_JOBS=%s)." % (",".join(map(str, args.sizes)) or "0", args.rounds, args.auth,
+                                         getattr(args, "restart_jobs", 20), getattr(args, "rolling_jobs", 0)), ""]
     baseline = [r["wall"] for r in rows if r["variant"] == "baseline"]
     if baseline:
         out += ["ansible-playbook with no module process (the fixed cost of any run): %.2f s median." % median(
@@ -274,6 +361,19 @@ def markdown(args, cells, lines, rows, environment, problems):
                     "%.3f" % cell["ratio"] if cell["ratio"] is not None else "-", cell["calls_per_job"],
                     cell["iam_per_run"], cell["cpu_ms_per_job"], cell["emulator_cpu_ms_per_job"]))
             out.append("")
+    if rolling:
+        out += ["Rolling restart: %s running jobs restarted (a change of parallel_number, allow_restart) by one task of "
+                "dli_flink_jar_jobs, run through fleet.yml via %s, with concurrency %s and max_restarting %s; against "
+                "one job's restart by the same playbook (concurrency 1). The project holds %s jobs: a list of them is "
+                "%s calls of 100. DLI calls per kind (last round): %s." % (
+                    rolling["size"], rolling["via"], rolling["concurrency"], rolling["max_restarting"],
+                    rolling["project_jobs"], -(-(rolling["project_jobs"] or 0) // 100),
+                    ", ".join("%s %s" % item for item in sorted(rolling["kinds"].items()))), "",
+                "| rolling restart | wall s (min-max) | x one job | DLI calls/job |", "|---|---|---|---|",
+                "| %s jobs | %.2f (%.2f-%.2f) | %.3f | %.2f |" % (
+                    rolling["size"], rolling["wall"], rolling["wall_min"], rolling["wall_max"], rolling["ratio"],
+                    rolling["calls_per_job"]),
+                "| one job | %.2f | 1.000 | %.2f |" % (rolling["one_wall"], rolling["one_calls"]), ""]
     out += ["## Targets", ""]
     out += ["- %s %s" % ({True: "met:", False: "MISSED:", None: "for reference:"}[met], text) for text, met in lines]
     if problems:
@@ -288,8 +388,9 @@ def environment_info():
         except OSError:
             return ""
     version = text(["ansible-playbook", "--version"]).splitlines()
-    return {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "commit": "commit %s" % (
-        text(["git", "rev-parse", "--short", "HEAD"]) or "unknown"),
+    dirty = text(["git", "status", "--porcelain", "--untracked-files=no"])  # the report says what ran
+    return {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "commit": "commit %s%s" % (
+        text(["git", "rev-parse", "--short", "HEAD"]) or "unknown", " with uncommitted changes" if dirty else ""),
         "ansible": version[0].split("core ", 1)[-1].rstrip("]") if version else "unknown",
         "python": platform.python_version(), "cores": os.cpu_count()}
 
@@ -307,12 +408,13 @@ def recorded_options(args):
 def write_report(args, rows, environment, problems):
     """OUTPUT.json (every run, the summary, the targets) and OUTPUT.md; returns the markdown."""
     cells = summarize(rows, args.sizes, args.restart_jobs)
-    lines = verdicts(cells, args.sizes, args.auth)
-    report = markdown(args, cells, lines, rows, environment, problems)
+    rolling = rolling_summary(rows)
+    lines = verdicts(cells, args.sizes, args.auth) + rolling_verdicts(rolling)
+    report = markdown(args, cells, lines, rows, environment, problems, rolling)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output + ".json", "w") as handle:
         json.dump({"environment": environment, "options": recorded_options(args),
-                   "rows": rows, "cells": list(cells.values()),
+                   "rows": rows, "cells": list(cells.values()), "rolling": rolling,
                    "targets": [{"target": t, "met": m} for t, m in lines], "problems": problems},
                   handle, indent=1, sort_keys=True)
     with open(args.output + ".md", "w") as handle:

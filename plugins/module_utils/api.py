@@ -3,11 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The DLI HTTP client: connection options, endpoints, retries and errors.
-
-One ``Transport`` (transport.py: a ``requests`` session) per task, its connections kept alive. The retry policy lives in ``RetryPolicy`` and nowhere else;
-every attempt is signed afresh. Every failure becomes a ``DliApiError`` carrying the HTTP status,
-the DLI/APIGW error code, the request id, the method and the path, and no secret in any form.
+"""The DLI HTTP client: one ``DliClient`` per task sends each call, signed afresh on every try, through one
+``Transport`` (transport.py: a ``requests`` session), as ``RetryPolicy`` (retries.py) says, logs in to IAM
+when it must, and turns every failure into a ``DliApiError`` (errors.py) carrying the HTTP status, the
+DLI/APIGW error code, the request id, the method and the path, and no secret in any form. The connection
+options are checked by connection.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,19 +15,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import random
-import re
 import threading
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
-    ENVIRONMENT_VARIABLES,
     SECRET_OPTIONS,
     CredentialsError,
     PasswordCredentials,
@@ -38,12 +33,31 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.auth import (
     proxy_secrets,
     refuse_blank_secrets,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.connection import (
+    CONNECTION_ARGUMENT_SPEC,
+    checked_limits,
+    checked_project_id,
+    resolve_endpoints,
+    tls_verify,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import (
+    AnswerLostError,
+    ConfigError,
+    DliApiError,
+    LoginError,
+    error_from_body,
+    is_true,
+    json_kind,
+    request_id_of,
+    request_id_tail,
+    snippet,
+)
+from ansible_collections.hwcloud.dli.plugins.module_utils.retries import RetryPolicy
 
 try:
-    from urllib.parse import quote, urlsplit
+    from urllib.parse import quote
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
-    from urlparse import urlsplit  # type: ignore
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
     HAS_REQUESTS,
@@ -59,16 +73,6 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.transport import (
 )
 
 USER_AGENT = "ansible-hwcloud.dli (ansible-core %s)" % ANSIBLE_VERSION
-DEFAULT_CLOUD = "myhuaweicloud.com"
-# Regions whose endpoints are not under the default cloud domain.
-REGION_CLOUD = {"eu-west-101": "myhuaweicloud.eu"}
-# Project ids are 32 hex digits; anything that could change the path (/, .., ?, %) is refused.
-PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# What a region and a cloud domain may hold: they are parts of the endpoints' host names.
-HOST_LABEL = re.compile(r"^[A-Za-z0-9-]{1,63}$")
-HOST_NAME = re.compile(r"^[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$")
-# CA bundles taken from the environment, as requests and curl take them (SSL_CERT_FILE works too, through OpenSSL).
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 # What each credential kind (auth's ``method``) is called in messages.
 CREDENTIAL_KINDS = {"token": "an IAM token (auth_token, HW_AUTH_TOKEN)",
                     "aksk": "access keys (access_key and secret_key, HW_ACCESS_KEY and HW_SECRET_KEY)",
@@ -78,193 +82,6 @@ TOKEN_RENEWAL_MARGIN = 300
 # How much longer than ``timeout`` one exchange may take as a whole: enough for the connect timeout
 # to come first, so a connection that could not be made is known as such (nothing was sent).
 EXCHANGE_GRACE = 0.5
-# Bounds of the timeout and max_retries options: an hour for one exchange, and more tries than any budget allows.
-MAX_TIMEOUT = 3600
-MAX_RETRIES = 100
-
-
-def _option_spec(name, **spec):
-    if name in ENVIRONMENT_VARIABLES:
-        spec["fallback"] = (env_fallback, [ENVIRONMENT_VARIABLES[name]])
-    if name in SECRET_OPTIONS:
-        spec["no_log"] = True
-    return dict(spec, type=spec.get("type", "str"))
-
-
-# Shared by every module of the collection (see doc_fragments/connection.py).
-CONNECTION_ARGUMENT_SPEC = dict(
-    (name, _option_spec(name, **spec)) for name, spec in (
-        ("region", {}),
-        ("project_id", {}),
-        ("endpoint", {}),
-        ("cloud", {}),
-        ("access_key", dict(no_log=False)),
-        ("secret_key", {}),
-        ("security_token", {}),
-        ("auth_token", {}),
-        ("user_name", {}),
-        ("password", {}),
-        ("domain_name", {}),
-        ("iam_endpoint", {}),
-        ("validate_certs", dict(type="bool", default=True)),
-        ("ca_path", dict(type="path")),
-        ("timeout", dict(type="int", default=30)),
-        ("max_retries", dict(type="int", default=5)),
-    ))
-
-
-class ConfigError(Exception):
-    """The connection options cannot make a working client."""
-
-
-class DliApiError(Exception):
-    """A DLI or IAM call failed; ``result()`` gives the keys for ``fail_json``.
-
-    ``maybe_written``: the call was a write whose answer was lost, so it may have taken effect."""
-
-    maybe_written = False
-
-    def __init__(self, msg, method=None, path=None, status_code=None, error_code=None,
-                 error_msg=None, request_id=None):
-        super(DliApiError, self).__init__(msg)
-        self.msg = msg
-        self.method = method
-        self.path = path
-        self.status_code = status_code
-        self.error_code = error_code
-        self.error_msg = error_msg
-        self.request_id = request_id
-
-    def result(self):
-        return dict(msg=self.msg, status_code=self.status_code, error_code=self.error_code,
-                    request_id=self.request_id)
-
-    def __str__(self):
-        return self.msg  # the message as it is now, with any context added after it was raised
-
-
-class AnswerLostError(DliApiError):
-    """A write was sent, but its answer was lost (a read timeout, a dropped connection, a gateway's
-    502 or 504): it may have taken effect. It is never sent again blindly; the caller reads the
-    job back and judges by what it holds."""
-
-    maybe_written = True
-
-
-class LoginError(DliApiError):
-    """The IAM password login failed: nothing about the job is known."""
-
-
-def is_true(value):
-    """``is_success`` is "true"/"false" on some answers and a boolean on others."""
-    return str(value).lower() == "true"
-
-
-def request_id_tail(request_id):
-    return " (request id %s)" % request_id if request_id else ""
-
-
-def _base_url(option, url, allowed_paths=("", "/")):
-    """A scheme://host[:port] base URL, or ConfigError naming the option (never a password)."""
-    env = ENVIRONMENT_VARIABLES[option]
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        raise ConfigError("%s (%s) is not a valid URL." % (option, env))
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError("%s (%s) must be an http or https URL with a host, such as https://dli.eu-de.example.com."
-                          % (option, env))
-    if "@" in parts.netloc:
-        raise ConfigError("%s (%s) must not carry user information (user:password@): give credentials with the "
-                          "credential options, never in the URL." % (option, env))
-    if parts.path not in allowed_paths or parts.query or parts.fragment:
-        raise ConfigError("%s (%s) must be a base URL without a path, query or fragment, such as %s://%s."
-                          % (option, env, parts.scheme, parts.netloc))
-    try:
-        parts.netloc.encode("ascii")
-    except UnicodeError:
-        raise ConfigError("%s (%s) must have an ASCII host name (write an international name in its xn-- form)."
-                          % (option, env))
-    host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname  # an IPv6 address
-    return "%s://%s" % (parts.scheme, parts.netloc if port is None else "%s:%s" % (host, port))
-
-
-def resolve_endpoints(params):
-    """Return (dli_base_url, iam_base_url) from the connection options; IAM's is None
-    when neither iam_endpoint nor region is given (only password login needs it)."""
-    # An empty value is unset, as the empty variables an AWX credential injects for inputs left blank. Surrounding
-    # whitespace is stripped, as of the other options; what is left must fit in a host name, or no request could
-    # reach the endpoint built from it (and the name lookup's failures would be retried for nothing).
-    region = (params.get("region") or "").strip() or None
-    cloud = (params.get("cloud") or "").strip() or REGION_CLOUD.get(region, DEFAULT_CLOUD)
-    for option, value, pattern, example in (("region", region, HOST_LABEL, "cn-north-4"),
-                                            ("cloud", cloud, HOST_NAME, "myhuaweicloud.com")):
-        if value is not None and not pattern.match(value):
-            raise ConfigError("%s (%s) must be letters, digits and -%s only, such as %s: it is part of the endpoints' "
-                              "host names." % (option, ENVIRONMENT_VARIABLES[option], "" if option == "region" else " .",
-                                               example))
-    endpoint = params.get("endpoint") or None
-    iam = params.get("iam_endpoint") or None
-    if not endpoint:
-        if not region:
-            raise ConfigError("region is required (option region or environment variable HW_REGION_NAME) "
-                              "unless endpoint (HW_DLI_ENDPOINT) is set.")
-        endpoint = "https://dli.%s.%s" % (region, cloud)
-    if not iam and region:
-        iam = "https://iam.%s.%s" % (region, cloud)
-    endpoint = _base_url("endpoint", endpoint)
-    if iam:  # the Terraform provider's HW_AUTH_URL carries /v3
-        iam = _base_url("iam_endpoint", iam, allowed_paths=("", "/", "/v3", "/v3/"))
-    return endpoint, iam
-
-
-class RetryPolicy:
-    """When a call is tried again, and how long it waits first: the one place that says so.
-
-    HTTP 429 and 5xx, and a connection that could not be made, are tried again: nothing was done.
-    A GET whose answer was lost is tried again; a write whose answer was lost is not (see
-    ``AnswerLostError``). Waits grow exponentially with jitter, or follow ``Retry-After``; a wait
-    that would take the call's waits past ``budget`` seconds fails at once instead.
-    """
-
-    STATUSES = (429, 500, 502, 503, 504)
-    # A connection refused, or a host name unknown: said in seconds, not after the whole budget.
-    UNREACHABLE_RETRIES = 2
-    # A gateway's answer that the backend's was lost: a write may have taken effect.
-    LOST_ANSWER_STATUSES = (502, 504)
-    BACKOFF_FACTOR = 0.5
-    BACKOFF_MAX = 20
-    BACKOFF_JITTER = 0.5
-
-    def __init__(self, max_retries, budget, rand=random.random):
-        self.max_retries = max_retries
-        self.budget = budget
-        self.rand = rand
-
-    def backoff(self, attempt):
-        """Seconds before try ``attempt + 2``: 0.5, 1, 2, 4 ... up to 20, plus up to 0.5 of jitter."""
-        return min(self.BACKOFF_MAX, self.BACKOFF_FACTOR * (2 ** attempt)) + self.BACKOFF_JITTER * self.rand()
-
-    @staticmethod
-    def retry_after(response):
-        """The answer's Retry-After in seconds (a number or an HTTP date), or None."""
-        value = (response.headers.get("Retry-After") or "").strip()
-        if not value:
-            return None
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 class DliClient:
@@ -281,33 +98,16 @@ class DliClient:
         for secret in proxy_secrets():  # a proxy's user and password, and their Proxy-Authorization form
             self.redact.add(secret)
         # Checked before the header options, so that any odd project_id is a ConfigError.
-        self.project_id = (params.get("project_id") or "").strip()
-        if not self.project_id:
-            raise ConfigError("project_id is required (option project_id or environment variable HW_PROJECT_ID).")
-        if not PROJECT_ID.match(self.project_id):
-            raise ConfigError("project_id (HW_PROJECT_ID) must be a project ID: letters, digits, - and _ only, "
-                              "up to 64 characters.")
+        self.project_id = checked_project_id(params)
         refuse_blank_secrets(params)  # before clean_header_options, which would make a blank token unset
         clean_header_options(params)
         self.credentials = credentials_from_params(params)
         self.endpoint, self.iam_endpoint = resolve_endpoints(params)
         if isinstance(self.credentials, PasswordCredentials) and not self.iam_endpoint:
             raise ConfigError("Password login needs IAM: set iam_endpoint (HW_AUTH_URL) or region (HW_REGION_NAME).")
-        self.timeout = params.get("timeout")
-        max_retries = params.get("max_retries")
-        for option, value in (("timeout", self.timeout), ("max_retries", max_retries)):
-            if isinstance(value, bool):  # Ansible's int type passes true and false through
-                raise ConfigError("%s must be an integer, not a boolean (%s)." % (option, str(value).lower()))
-        if self.timeout is None or self.timeout < 1:
-            raise ConfigError("timeout must be at least 1 second, not %s." % self.timeout)
-        if self.timeout > MAX_TIMEOUT:  # far beyond that, the waits overflow the platform's clock
-            raise ConfigError("timeout must be at most %s seconds, not %s." % (MAX_TIMEOUT, self.timeout))
-        if max_retries is None or max_retries < 0:
-            raise ConfigError("max_retries must be 0 or more, not %s." % max_retries)
-        if max_retries > MAX_RETRIES:
-            raise ConfigError("max_retries must be at most %s, not %s." % (MAX_RETRIES, max_retries))
+        self.timeout, max_retries = checked_limits(params)
         self.retry = RetryPolicy(max_retries, max(retry_budget or 0, self.timeout))
-        self.verify = self._verify(params)
+        self.verify = tls_verify(params)
         self.sleep = sleep
         self.clock = clock
         self.transport = Transport(verify=self.verify, user_agent=USER_AGENT, pool_size=pool_size)
@@ -319,24 +119,6 @@ class DliClient:
         self._pause_lock = threading.Lock()
         self._paused_until = 0.0
         self._token_expires_at = None
-
-    @staticmethod
-    def _verify(params):
-        """What TLS is verified with: the options always win over the environment."""
-        if not params.get("validate_certs", True):
-            return False
-        ca_path = params.get("ca_path")
-        source = "ca_path"
-        if not ca_path:
-            for name in CA_BUNDLE_VARIABLES:
-                if os.environ.get(name):
-                    ca_path, source = os.environ[name], "the environment variable %s" % name
-                    break
-        if not ca_path:
-            return True
-        if not os.path.exists(ca_path):
-            raise ConfigError("The CA bundle %s given by %s does not exist." % (ca_path, source))
-        return ca_path
 
     # -- paths ---------------------------------------------------------------
     def project_path(self, *segments):
@@ -422,13 +204,13 @@ class DliClient:
             else:
                 status = response.status_code
                 if status in RetryPolicy.LOST_ANSWER_STATUSES and method != "GET" and not login:
-                    request_id = _request_id(response)
+                    request_id = request_id_of(response)
                     raise AnswerLostError(self.redact(
                         "%s %s was sent, but the gateway answered HTTP %s (its answer from DLI was lost): it may "
                         "have taken effect.%s" % (method, path, status, request_id_tail(request_id))),
                         method=method, path=path, status_code=status, request_id=request_id)
                 if status >= 500 and not idempotent:
-                    request_id = _request_id(response)
+                    request_id = request_id_of(response)
                     raise AnswerLostError(self.redact("%s %s was sent, but answered HTTP %s: it may have taken "
                                                       "effect.%s" % (method, path, status, request_id_tail(request_id))),
                                           method=method, path=path, status_code=status, request_id=request_id)
@@ -461,21 +243,24 @@ class DliClient:
 
     def _decode(self, response, method, path, note=""):
         """The answer's JSON, or DliApiError for anything but a 2xx with a JSON (or empty) body."""
-        request_id = _request_id(response)
+        request_id = request_id_of(response)
         status = response.status_code
         try:
             body = response.json() if response.content else None
-            readable = True
-        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply to decode
-            body, readable = None, False
+            readable, unreadable, shown = True, None, None
+        except ValueError:
+            body, readable, unreadable, shown = None, False, "a body that is not JSON", 200
+        except RecursionError:  # valid or not, Python's decoder gives up on JSON nested this deeply
+            # Its first characters are enough to recognise it: most of it is brackets.
+            body, readable, unreadable, shown = None, False, "a body nested too deeply to read as JSON", 60
         if not 200 <= status < 300:
-            code, message = _error_from_body(body)
+            code, message = error_from_body(body)
             if code == str(status):  # IAM's "code" is the HTTP status again
                 code = None
             if message is None and 300 <= status < 400:
                 message = "a redirect to %s, which is not followed" % (response.headers.get("Location") or "nowhere")
             elif message is None and not readable:
-                message = _snippet(response, self.redact)
+                message = snippet(response, self.redact, shown)
             raise DliApiError(self.redact("%s %s failed: HTTP %s%s%s%s%s" % (
                 method, path, status, " %s" % code if code else "", ": %s" % message if message else "", note,
                 request_id_tail(request_id))), method=method, path=path, status_code=status, error_code=code,
@@ -484,9 +269,9 @@ class DliClient:
             # A write answered 2xx took effect, whatever its body says: the caller judges it as a lost answer.
             written = method != "GET"
             raise (AnswerLostError if written else DliApiError)(self.redact(
-                "%s %s failed: HTTP %s with a body that is not JSON (%s): %s%s%s" % (
-                    method, path, status, response.headers.get("Content-Type", "no content type"),
-                    _snippet(response, self.redact), "; it may have taken effect." if written else "",
+                "%s %s failed: HTTP %s with %s (%s): %s%s%s" % (
+                    method, path, status, unreadable, response.headers.get("Content-Type", "no content type"),
+                    snippet(response, self.redact, shown), "; it may have taken effect." if written else "",
                     request_id_tail(request_id))),
                 method=method, path=path, status_code=status, request_id=request_id)
         return body, request_id
@@ -571,7 +356,7 @@ class DliClient:
             self.check_success(result, method, path, response.status_code, request_id)
         if not isinstance(result, expect):
             raise DliApiError("%s %s answered HTTP %s with %s where %s was expected%s." % (
-                method, path, response.status_code, _json_kind(result), _json_kind(expect()),
+                method, path, response.status_code, json_kind(result), json_kind(expect()),
                 request_id_tail(request_id)), method=method, path=path, status_code=response.status_code,
                 request_id=request_id)
         return result
@@ -580,26 +365,12 @@ class DliClient:
         """A 2xx answer whose is_success is false is a failure too; arrays are checked per element."""
         for item in result if isinstance(result, list) else [result]:
             if isinstance(item, dict) and "is_success" in item and not is_true(item["is_success"]):
-                code, message = _error_from_body(item)
+                code, message = error_from_body(item)
                 message = item.get("message") or message
                 raise DliApiError(self.redact("%s %s failed: HTTP %s but is_success is false%s: %s%s" % (
                     method, path, status_code, " (%s)" % code if code else "", message or "no message given",
                     request_id_tail(request_id))), method=method, path=path, status_code=status_code,
                     error_code=code, error_msg=self.redact(message), request_id=request_id)
-
-
-def _error_from_body(body):
-    """(code, message) from a DLI, APIGW or IAM error body; (None, None) if there is none."""
-    if not isinstance(body, dict):
-        return None, None
-    if body.get("error_code") or body.get("error_msg"):
-        return _text(body.get("error_code")), _text(body.get("error_msg") or body.get("message"))
-    error = body.get("error")
-    if isinstance(error, dict):  # IAM: {"error": {"code": 401, "message": ..., "title": ...}}
-        return _text(error.get("code")), _text(error.get("message") or error.get("title"))
-    if body.get("code") and body.get("message"):
-        return _text(body["code"]), _text(body["message"])
-    return None, None
 
 
 def _expires_at(body):
@@ -611,30 +382,8 @@ def _expires_at(body):
     return expires_at if isinstance(expires_at, str) and expires_at else None
 
 
-def _text(value):
-    return None if value is None or value == "" else str(value)
-
-
-def _request_id(response):
-    return response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
-
-
-def _json_kind(value):
-    if value is None:
-        return "an empty body"
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number")
-
-
 def _seconds(value):
     return ("%.1f" % value).rstrip("0").rstrip(".")
-
-
-def _snippet(response, redact):
-    """A body that is not JSON, on one line and at most 200 characters: redacted first, since a secret the
-    cut splits, or one the repr escapes once more, is no longer one the redactor knows."""
-    text = redact(response.text).strip().replace("\n", " ")
-    return repr(text if len(text) <= 200 else text[:197] + "...")
 
 
 __all__ = ["CONNECTION_ARGUMENT_SPEC", "CREDENTIAL_KINDS", "AnswerLostError", "ConfigError", "CredentialsError",

@@ -7,7 +7,8 @@
 with one paged list, and each job is then brought to its declaration by the same ``FlinkJarJobUpdate``
 as dli_flink_jar_job uses, in a bounded pool of threads that share one client (one session, one
 login, one backoff). Stops and starts that the threads send at about the same time go out as one
-call each, since the API's stop and run calls take a list of job ids."""
+call each, since the API's stop and run calls take a list of job ids; the jobs' waits share one
+watcher (flink_job_wait.py); restarts roll through a gate of ``max_restarting`` slots."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -21,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError, is_true
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import AnswerLostError, DliApiError, is_true
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR, KINDS
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import SharedWatcher
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
     NOT_READ,
     checked_job_options,
@@ -154,6 +156,56 @@ class BatchingClient:
         return [element]
 
 
+class RestartGate:
+    """Rolling restarts. At most ``max_restarting`` jobs are stopped for a restart at once: a job takes a slot
+    before the stop of its restart and gives it back once its start, or its rollback, is done (``enter``,
+    ``leave``). With ``halt_on_failure``, once a job whose plan had begun fails (``failed``: a restart that
+    failed, after its rollback, or any failed write), no plan begins and no stop is sent after it: those jobs
+    are skipped, untouched. ``poll``: how often a job waiting for a slot looks for a halt or a signal."""
+
+    def __init__(self, max_restarting, halt_on_failure=False, poll=0.5):
+        self.slots = threading.BoundedSemaphore(max_restarting)
+        self.halt_on_failure = halt_on_failure
+        self.poll = poll
+        self.lock = threading.Lock()
+        self.holders = set()  # id() of the updates that hold a slot
+        self.halted_by = None  # the label of the job whose failure halted the fleet
+
+    def check(self, update):
+        """JobError marked skipped when the fleet has halted: ``update``'s plan is not begun."""
+        if self.halted_by is not None:
+            if update.wrote:  # not reached by a restart (its stop is its first write), but said plainly if it is
+                raise JobError("halted: halt_on_failure is set and Flink job %s failed, so this job's restart was not "
+                               "begun." % self.halted_by)
+            raise JobError("skipped: halt_on_failure is set and Flink job %s failed, so this job was not touched." % (
+                self.halted_by), skipped=True)
+
+    def enter(self, update):
+        """Wait for a slot (bounded by the other jobs' restarts, each bounded by its wait_timeout); skipped
+        when the fleet halts meanwhile, and nothing changed when the module process received a signal."""
+        while not self.slots.acquire(timeout=self.poll):
+            self.check(update)
+            signal_name = update.interrupted()
+            if signal_name and not update.wrote:
+                raise JobError("the module process received %s before any change: nothing was changed." % signal_name)
+        with self.lock:
+            self.holders.add(id(update))
+        self.check(update)  # halted while this job waited: it gives the slot back (leave) untouched
+
+    def leave(self, update):
+        with self.lock:
+            held = id(update) in self.holders
+            self.holders.discard(id(update))
+        if held:
+            self.slots.release()
+
+    def failed(self, update):
+        if self.halt_on_failure:
+            with self.lock:
+                if self.halted_by is None:
+                    self.halted_by = update.label
+
+
 def one_line(exc):
     """An unexpected exception as one short line: its type and the first line of its message."""
     text = str(exc).strip().splitlines()
@@ -244,11 +296,12 @@ def project_job_count(client):
 
 
 def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrency=DEFAULT_CONCURRENCY,
-                  window=BATCH_WINDOW, interrupted=None):
+                  window=BATCH_WINDOW, interrupted=None, max_restarting=None, halt_on_failure=False, watcher=None):
     """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary) for
     the jobs as checked_jobs gives them. Whatever goes wrong with one job is that job's result: the others'
-    stand. ``interrupted``: see FlinkJarJobUpdate. DliApiError or JobError when the jobs cannot be found
-    (nothing was written)."""
+    stand. ``interrupted``: see FlinkJarJobUpdate. ``max_restarting`` (default ``concurrency``) and
+    ``halt_on_failure``: see RestartGate; ``watcher``: the jobs' shared watcher (a SharedWatcher by default).
+    DliApiError or JobError when the jobs cannot be found (nothing was written)."""
     try:
         found = find_jobs(client, [params for params, dummy in checked])
     except (DliApiError, JobError):
@@ -260,6 +313,8 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
         raise duplicates
     batching = BatchingClient(client, window=window)
     preflight = QueuePreflight(batching)  # shared: each queue is read once per run, whatever jobs run on it
+    watcher = watcher if watcher is not None else SharedWatcher(batching)
+    gate = RestartGate(max_restarting or concurrency, halt_on_failure)
     results, notes = [None] * len(checked), [[] for dummy in checked]
 
     def converge(index):
@@ -272,7 +327,8 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
         params["job_id"] = job_id if job_id is not None else params["job_id"]
         kind = KINDS[params.pop("job_kind", None) or JAR.name]
         update = job_update_from_params(batching, params, check_mode=check_mode, detail=detail, checked=options,
-                                        interrupted=interrupted, kind=kind, preflight=preflight if kind is JAR
+                                        interrupted=interrupted, watcher=watcher, restart_gate=gate, kind=kind,
+                                        preflight=preflight if kind is JAR
                                         else preflight.sharing(kind.queue_types, kind.versions_key))
         try:
             results[index] = task_result(update, check_mode, diff_mode, client.redact)
@@ -293,12 +349,14 @@ def unconverged_results(checked, msg):
 
 
 def summary(checked, results):
-    """Names (or ids) of the jobs that changed, stayed ok, were restarted or failed."""
-    groups = dict(changed=[], ok=[], restarted=[], failed=[])
+    """Names (or ids) of the jobs that changed, stayed ok, were restarted, failed or were skipped."""
+    groups = dict(changed=[], ok=[], restarted=[], failed=[], skipped=[])
     for params, result in zip(checked, results):
         label = params.get("name") or result.get("job_id") or params.get("job_id")
         if result.get("failed"):
             groups["failed"].append(label)
+        elif result.get("skipped"):
+            groups["skipped"].append(label)
         elif result.get("changed"):
             groups["changed"].append(label)
         else:
@@ -311,5 +369,5 @@ def summary(checked, results):
 def refused_summary(jobs):
     """The summary of a run refused before any job was tried (a bad job, a connection that cannot be made):
     every job failed, none was touched."""
-    return dict(changed=[], ok=[], restarted=[],
+    return dict(changed=[], ok=[], restarted=[], skipped=[],
                 failed=[(job.get("name") or job.get("job_id")) if isinstance(job, dict) else None for job in jobs])

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import NOT_FOUND_CODES, JobError
 
 MISSING = object()  # a queue the service says does not exist, as cached

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import integer_problem
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR, kind_of_job_type
 
@@ -74,16 +74,16 @@ def note_wrong_endpoint(client, exc, path):
                 "and project_id (HW_PROJECT_ID)." % (", ".join(NOT_FOUND_CODES), client.endpoint))
 
 
-def list_jobs(client, **filters):
+def list_jobs(client, max_pages=MAX_PAGES, **filters):
     """Every job the list call returns for ``filters`` (name, status, queue_name, job_type), all pages.
 
     ``total_count`` is a hint only: the listing ends at an empty page, or at a short one unless ``total_count``
     says more jobs remain; a page that repeats a job already listed (an ``offset`` ignored) is an error, and
-    so is a listing longer than ``MAX_PAGES``."""
+    so is a listing longer than ``max_pages`` (a caller that lists to save reads asks for fewer)."""
     path = client.project_path("streaming", "jobs")
     query = dict((key, value) for key, value in filters.items() if value not in (None, ""))
     jobs, offset, seen = [], 0, set()
-    for dummy in range(MAX_PAGES):
+    for dummy in range(max_pages):
         try:
             answer = client.call("GET", path, params=dict(query, limit=PAGE_SIZE, offset=offset))
         except DliApiError as exc:
@@ -112,7 +112,7 @@ def list_jobs(client, **filters):
             return jobs
     raise JobError("GET %s still answered full pages after %s pages (%s jobs, total_count %r): stopped there, as "
                    "no project holds that many jobs. Nothing was written." % (
-                       path, MAX_PAGES, len(jobs), job_list.get("total_count")))
+                       path, max_pages, len(jobs), job_list.get("total_count")))
 
 
 def count_value(value):

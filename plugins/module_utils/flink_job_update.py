@@ -18,7 +18,7 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import ConfigError, DliApiError
+from ansible_collections.hwcloud.dli.plugins.module_utils.errors import ConfigError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import (
     desired_for_job,
     integer_problem,
@@ -45,13 +45,10 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import 
     job_id_by_name,
     job_shape,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import FIRST_POLLS, POLL_INTERVAL, ListItem, OwnReads
 
 STATES = ("present", "started", "stopped", "absent")
 UPGRADE_MODES = ("savepoint", "stateless")
-# Seconds between reads of a job being stopped or started: soon at first (a stop often takes a
-# second or two), then every POLL_INTERVAL.
-FIRST_POLLS = (0.5, 1)
-POLL_INTERVAL = 2
 # A create answered with these has been finished with by the service: what it made is listed at once. (A 502 or
 # 504 is a gateway's lost answer: the create may still be in progress.)
 ANSWERED_FAILURES = (500, 503)
@@ -118,9 +115,9 @@ def checked_job_options(params, kind=JAR):
 
 
 def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, checked=None, interrupted=None,
-                           preflight=None, kind=JAR):
+                           preflight=None, watcher=None, restart_gate=None, kind=JAR):
     """The FlinkJobUpdate of one job's options; ``checked``: what checked_job_options gave for them;
-    ``interrupted``, ``preflight`` and ``kind``: see FlinkJobUpdate."""
+    ``interrupted``, ``preflight``, ``watcher``, ``restart_gate`` and ``kind``: see FlinkJobUpdate."""
     desired, tags = checked if checked is not None else checked_job_options(params, kind)
     return FlinkJobUpdate(
         client, params["job_id"], desired, allow_restart=params["allow_restart"], wait=params["wait"],
@@ -128,7 +125,7 @@ def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, ch
         upgrade_mode=params["upgrade_mode"], purge_runtime_config=params["purge_runtime_config"], tags=tags,
         detail=detail, interrupted=interrupted, stable_seconds=params.get("stable_seconds") or 0,
         rollback=params.get("rollback", True), savepoint_path=params.get("savepoint_path"), preflight=preflight,
-        kind=kind)
+        watcher=watcher, restart_gate=restart_gate, kind=kind)
 
 
 # The fields a running Jar job takes as they are.
@@ -151,12 +148,16 @@ class FlinkJobUpdate:
 
     ``interrupted``: a callable that names the signal the process received (None if none); a plan is
     not begun after one, and one begun is carried through (see deferred_signals.py). ``kind``: the job's
-    kind (flink_job_kind.py): its fields, endpoints and rules; a job of another kind is refused."""
+    kind (flink_job_kind.py): its fields, endpoints and rules; a job of another kind is refused.
+
+    ``watcher``: how the job's waits read its status (flink_job_wait.py; by default its own reads); the
+    fleet shares one. ``restart_gate``: the fleet's rolling restarts (flink_job_fleet.RestartGate): entered
+    before the stop of a restart, left once the start (or its rollback) is done; None for one job."""
 
     def __init__(self, client, job_id, desired, allow_restart=False, wait=True, wait_timeout=600,
                  check_mode=False, sleep=None, clock=None, state="present", upgrade_mode="savepoint",
                  purge_runtime_config=True, tags=None, detail=NOT_READ, interrupted=None, stable_seconds=0,
-                 rollback=True, savepoint_path=None, preflight=None, kind=JAR):
+                 rollback=True, savepoint_path=None, preflight=None, watcher=None, restart_gate=None, kind=JAR):
         self.kind = kind
         self.client = client
         self.job_id = job_id
@@ -192,6 +193,8 @@ class FlinkJobUpdate:
         self.action_prefix = ""  # "rollback: " while a rollback's writes are made
         self.savepoint_before = None  # the job's latest savepoint before this task's import, when known
         self.previous = {}  # the job's fields as read before the update: what a rollback puts back
+        self.watcher = watcher if watcher is not None else OwnReads(client)
+        self.restart_gate = restart_gate
 
     @property
     def label(self):
@@ -405,9 +408,17 @@ class FlinkJobUpdate:
         if not self.stable_seconds:
             return detail
         until = self.clock() + self.stable_seconds
-        restarts = detail.get("restart_times")
+        if isinstance(detail, ListItem):  # a shared watcher's: restart_times is in the job's own detail
+            detail = self.get_detail()
+        with self.watcher.watching():  # the whole window: a fleet's round waits for this job's polls too
+            return self.stable_window(detail, until, detail.get("restart_times"))
+
+    def stable_window(self, detail, until, restarts):
         while True:
             now = self.clock()
+            if now >= until and isinstance(detail, ListItem):  # the last poll was a list item: judge the detail
+                detail = self.get_detail()
+                self.check_stable(detail, restarts)
             if now >= until:
                 return detail
             if now >= self.deadline:
@@ -415,25 +426,33 @@ class FlinkJobUpdate:
                                "stayed so for stable_seconds=%s." % (self.wait_timeout, self.stable_seconds),
                                status=detail.get("status"))
             self.sleep(min(POLL_INTERVAL, until - now, self.deadline - now))
-            detail = self.get_detail()
-            status, desc = detail.get("status"), detail.get("status_desc") or "no status description"
-            if status != "job_running":
-                raise JobError("the job did not stay running for stable_seconds=%s: it reached job_running and is "
-                               "%s now (%s)." % (self.stable_seconds, status, desc), status=status)
-            if isinstance(restarts, int) and isinstance(detail.get("restart_times"), int) and \
-                    detail["restart_times"] > restarts:
-                raise JobError("the job did not stay running for stable_seconds=%s: it restarted itself %s time(s) "
-                               "(restart_times %s, then %s)." % (self.stable_seconds, detail["restart_times"] - restarts,
-                                                                 restarts, detail["restart_times"]), status=status)
+            detail = self.watcher.read(self.job_id)
+            self.check_stable(detail, restarts)
+
+    def check_stable(self, detail, restarts):
+        """JobError when the job, as read in its stable window, left job_running or restarted itself."""
+        status, desc = detail.get("status"), detail.get("status_desc") or "no status description"
+        if status != "job_running":
+            raise JobError("the job did not stay running for stable_seconds=%s: it reached job_running and is "
+                           "%s now (%s)." % (self.stable_seconds, status, desc), status=status)
+        if isinstance(restarts, int) and isinstance(detail.get("restart_times"), int) and \
+                detail["restart_times"] > restarts:
+            raise JobError("the job did not stay running for stable_seconds=%s: it restarted itself %s time(s) "
+                           "(restart_times %s, then %s)." % (self.stable_seconds, detail["restart_times"] - restarts,
+                                                             restarts, detail["restart_times"]), status=status)
 
     def wait_for(self, wanted, failed, doing, stop_savepoint=None, seen_stopping=False):
         """Poll the job until its status is in ``wanted``; fail on ``failed`` or at the deadline.
 
         A job seen stopping and then running again did not stop: its savepoint failed (a stop with
         savepoint that fails leaves the job running), or someone else started it again."""
+        with self.watcher.watching():
+            return self._wait_for(wanted, failed, doing, stop_savepoint, seen_stopping)
+
+    def _wait_for(self, wanted, failed, doing, stop_savepoint, seen_stopping):
         polls = 0
         while True:
-            detail = self.get_detail()
+            detail = self.watcher.read(self.job_id)
             status = detail.get("status")
             if status in wanted:
                 return detail
@@ -568,6 +587,23 @@ class FlinkJobUpdate:
         return [diff] + texts
 
     def execute(self, plan, status, update_time):
+        """``carry_out``, within the fleet's restart gate when there is one: a plan is not begun once the fleet
+        halted, a failure of a plan begun is the gate's to know (it may halt the fleet), and the gate's slot
+        this job took for its restart is given back once its start, or its rollback, is done."""
+        gate = self.restart_gate
+        if gate is None:
+            return self.carry_out(plan, status, update_time)
+        gate.check(self)
+        try:
+            return self.carry_out(plan, status, update_time)
+        except Exception as exc:
+            if not getattr(exc, "extra", {}).get("skipped"):
+                gate.failed(self)  # before the slot is given back: no other job stops after a failed restart
+            raise
+        finally:
+            gate.leave(self)
+
+    def carry_out(self, plan, status, update_time):
         """Carry the plan out, step by step; returns the job's (status, update_time) after it."""
         self.deadline = self.clock() + self.wait_timeout
         self.start_pending = any(step.kind == "start" for step in plan)
@@ -585,11 +621,16 @@ class FlinkJobUpdate:
                 self.delete()
                 status = None
             elif step.kind == "stop":
+                if self.restart_gate is not None and self.start_pending:  # a restart: at most max_restarting at once
+                    self.restart_gate.enter(self)
+                    self.deadline = self.clock() + self.wait_timeout  # the wait for a slot is not this job's own
                 stopped_by_others = not self.stop(step.savepoint)
                 if step.wait:
                     stopped = self.wait_for(STOPPED_STATUSES, STOP_FAILED_STATUSES, "did not stop",
                                             stop_savepoint=step.savepoint)
                     status = stopped.get("status")
+                    if step.savepoint and self.savepoint_path and isinstance(stopped, ListItem):
+                        stopped = self.get_detail()  # a list item: the savepoint the stop took is in the detail
                     if step.savepoint and stopped.get("savepoint_path"):
                         self.savepoint_before = stopped.get("savepoint_path")
                 else:
@@ -714,8 +755,11 @@ def task_result(update, check_mode=False, diff_mode=False, redact=str):
     except ConfigError as exc:
         failure = dict(msg="Flink job %s: %s" % (update.label, exc))
     if failure:
-        failure.update(failed=True, msg=redact(failure["msg"]), changed=update.wrote, actions=list(update.done),
+        # skipped: the fleet halted before this job's plan began (halt_on_failure): nothing was done, nothing failed
+        skipped = failure.pop("skipped", False)
+        failure.update(msg=redact(failure["msg"]), changed=update.wrote, actions=list(update.done),
                        rolled_back=update.rolled_back)
+        failure["skipped" if skipped else "failed"] = True
         if update.final_status is not None:
             failure["status"] = update.final_status
         return failure

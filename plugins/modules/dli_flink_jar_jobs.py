@@ -25,7 +25,13 @@ description:
     calls take a list of job ids); each job is judged by its own element of the answer.
   - An HTTP 429 answered to one thread pauses them all for its C(Retry-After) (or the backoff), so the fleet backs
     off together.
-  - One job failing does not stop the others. The task fails at the end if any job failed, naming them.
+  - Restarts roll through the fleet - at most O(max_restarting) jobs are stopped for a restart at any moment - and
+    with O(halt_on_failure) the first failed restart halts the rollout; the jobs it did not reach are V(skipped).
+  - Jobs waiting for a stop, a start or a stable window are watched together - while many wait, one list of the
+    project's jobs per poll round answers them all (only when it takes fewer list pages than there are jobs in the
+    round); while fewer than 5 wait, each reads its own job.
+  - One job failing does not stop the others (unless O(halt_on_failure)). The task fails at the end if any job failed,
+    naming them.
   - Whatever goes wrong with one job - a refused or lost call, a malformed answer, anything unexpected - is that
     job's result, with a one-line C(msg) in RV(results); the others' results stand, and RV(changed) is V(true) when any
     write may have taken effect. A batched stop or start that fails in any way fails each of its jobs, and no job
@@ -72,6 +78,30 @@ options:
         this many jobs.
     type: int
     default: 8
+  max_restarting:
+    description:
+      - At most this many jobs are stopped for a restart at any moment, at least V(1). A job takes its place
+        before the stop of its restart and gives it back once it runs again (its start, and
+        O(hwcloud.dli.dli_flink_jar_job#module:stable_seconds), done) or its rollback is done; the other restarts
+        wait for a place. Stops that are not restarts (V(state=stopped), V(state=absent)) do not count.
+      - Defaults to O(concurrency). More than O(concurrency) has no effect, as no more jobs are worked on at once.
+      - A job waiting for its place does not spend its O(hwcloud.dli.dli_flink_jar_job#module:wait_timeout) on
+        it.
+    type: int
+  halt_on_failure:
+    description:
+      - Whether the first failure of a job that this task began changing halts the rollout - a restart that failed
+        (after its rollback, see O(hwcloud.dli.dli_flink_jar_job#module:rollback)), or a stop, update, start,
+        create or delete that failed.
+      - Once halted, no job is stopped and no job's change is begun. The jobs not yet touched are returned with
+        C(skipped=true) and a C(msg) saying why, and are listed under C(skipped) in RV(summary); the jobs under way
+        (already stopped for their restart) finish, rollback included. The task fails.
+      - With it and O(max_restarting), a broken jar rolled out to many jobs takes down at most O(max_restarting) of
+        them, and only until their rollback.
+      - A job refused before any write (its pre-flight check, a read, a change that needs
+        O(hwcloud.dli.dli_flink_jar_job#module:allow_restart)) fails alone and does not halt the others.
+    type: bool
+    default: false
 seealso:
   - module: hwcloud.dli.dli_flink_jar_job
   - module: hwcloud.dli.dli_flink_sql_job
@@ -96,6 +126,21 @@ EXAMPLES = r"""
 - name: Show what changed
   ansible.builtin.debug:
     var: fleet.summary
+
+- name: Roll a new jar out, one job at a time; the first that does not stay up is rolled back and halts the rollout
+  hwcloud.dli.dli_flink_jar_jobs:
+    max_restarting: 1
+    halt_on_failure: true
+    jobs:
+      - name: payments-fraud-scoring
+        entrypoint: fraud/fraud-scoring-2.4.0.jar
+        allow_restart: true
+        stable_seconds: 5  # in production, as long as a bad version takes to show: minutes
+      - name: clickstream-enrichment
+        entrypoint: clickstream/enrichment-2.4.0.jar
+        allow_restart: true
+        stable_seconds: 5
+  register: rollout
 """
 
 RETURN = r"""
@@ -110,6 +155,8 @@ results:
       V(status), and V(diff) in diff mode; for a job that failed, V(failed), V(msg), V(changed), V(actions) done,
       V(rolled_back), V(status) where known, and V(status_code), V(error_code), V(request_id) of the failed call
       where there is one.
+      - For a job not touched because the rollout halted (O(halt_on_failure)), V(skipped=true), V(changed=false),
+        V(actions=[]) and a V(msg) naming the job whose failure halted it.
   returned: when the jobs were checked
   type: list
   elements: dict
@@ -137,13 +184,18 @@ summary:
       description: Jobs that failed.
       type: list
       elements: raw
+    skipped:
+      description: Jobs not touched because the rollout halted (O(halt_on_failure)).
+      type: list
+      elements: raw
   sample:
     changed: [clickstream-enrichment]
     ok: [payments-fraud-scoring, nightly-sessionization]
     restarted: []
     failed: []
+    skipped: []
 msg:
-  description: How many jobs changed, stayed ok and failed; on failure, the failed jobs' messages.
+  description: How many jobs changed, stayed ok, failed and were skipped; on failure, the failed jobs' messages.
   returned: always
   type: str
 """
@@ -183,6 +235,8 @@ def main():
     argument_spec.update(
         jobs=dict(type="list", elements="dict", required=True),
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+        max_restarting=dict(type="int"),
+        halt_on_failure=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -192,16 +246,20 @@ def main():
     # the traceback of the exception being handled, and these failures are expected, not bugs.
     failure, checked, signals = None, None, DeferredSignals()
     try:
-        problem = integer_problem("concurrency", params["concurrency"], minimum=1)
-        if problem:
-            raise ValueError(problem)
+        problems = [problem for problem in (integer_problem("concurrency", params["concurrency"], minimum=1),
+                                            integer_problem("max_restarting", params["max_restarting"], minimum=1))
+                    if problem]
+        if problems:
+            raise ValueError(" ".join(problems))
         checked = checked_jobs(params["jobs"])
         budget = max([job["wait_timeout"] for job, dummy in checked] + [params["timeout"] or 0])
         client = DliClient(params, retry_budget=budget, pool_size=params["concurrency"])
         redact = client.redact
         with signals:
             results, notes, summary = converge_jobs(client, checked, module.check_mode, module._diff,
-                                                    params["concurrency"], interrupted=signals)
+                                                    params["concurrency"], interrupted=signals,
+                                                    max_restarting=params["max_restarting"],
+                                                    halt_on_failure=params["halt_on_failure"])
     except (ValueError, ConfigError, CredentialsError) as exc:
         failure = dict(msg=str(exc))
     except JobError as exc:  # the jobs could not be found: nothing was written
@@ -226,6 +284,8 @@ def main():
         output["diff"] = [part for label, result in zip(job_labels(params["jobs"], results), results)
                           if result.get("diff") for part in labelled_diff(label, result["diff"])]
     counts = "%s changed, %s ok, %s failed" % (len(summary["changed"]), len(summary["ok"]), len(summary["failed"]))
+    if summary["skipped"]:
+        counts += ", %s skipped (halt_on_failure)" % len(summary["skipped"])
     if summary["failed"]:
         module.fail_json(msg="%s of %s jobs failed (%s): %s" % (
             len(summary["failed"]), len(results), counts,

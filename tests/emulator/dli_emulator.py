@@ -281,6 +281,8 @@ class State:
             self.queues = copy.deepcopy(DEFAULT_QUEUES)
             self.chaos = Chaos(self.start_chaos)
             self.stats = new_stats()
+            self.down, self.stopped_once = set(), set()
+            self.down_events = []
             self.last_request = time.time()
             self.last_update = max([j["update_time"] or 0 for j in self.jobs.values()] + [0])
 
@@ -295,6 +297,32 @@ class State:
             stats["faults"] += 1 if fault else 0
             if chaos:
                 stats["lost_answers" if chaos == "lost_answer" else chaos] += 1
+
+    # -- the jobs down after a stop: how many were stopped for a restart at once (stats' restart_peak) ----------
+    def went_down(self, job_id, at):
+        """A stop call stopped the job, or a job stopped since the reset crashed: it is down until it runs again."""
+        self.stopped_once.add(job_id)
+        if job_id not in self.down:
+            self.down.add(job_id)
+            self.down_events.append((at, 1))
+
+    def came_up(self, job_id, at):
+        if job_id in self.down:
+            self.down.discard(job_id)
+            self.down_events.append((at, -1))
+
+    def clear_down_events(self):
+        self.down_events = [(time.time(), len(self.down))]  # the jobs down now count from here
+
+    def restart_peak(self):
+        """The most jobs down at once after a stop, at the times the transitions took effect (applied when read)."""
+        with self.lock:
+            events = sorted(self.down_events, key=lambda event: (event[0], event[1]))
+        count = peak = 0
+        for dummy, delta in events:
+            count += delta
+            peak = max(peak, count)
+        return peak
 
     @staticmethod
     def _with_meta(job):
@@ -321,6 +349,10 @@ class State:
         pending = job["_meta"]["pending"]
         if pending and time.time() >= pending["at"]:
             job["status"], job["_meta"]["pending"] = pending["status"], None
+            if job["status"] == "job_running":
+                self.came_up(job["job_id"], pending["at"])
+            elif job["status"] == "job_running_exception" and job["job_id"] in self.stopped_once:
+                self.went_down(job["job_id"], pending["at"])
             if pending.get("status_desc") is not None:
                 job["status_desc"] = pending["status_desc"]
             if pending.get("started"):
@@ -921,6 +953,7 @@ class Handler(BaseHTTPRequestHandler):
             return {"is_success": False, "message": "Job %s: the savepoint failed, so the job was not stopped "
                                                     "(failure asked of the emulator)" % job_id}
         job["status"], job["status_desc"] = "job_canceling", ""
+        self.state.went_down(job["job_id"], time.time())
         if fails == "later":  # Flink's stop-with-savepoint: a failed savepoint leaves the job running
             meta["pending"] = {"status": "job_running", "at": later, "started": job.get("start_time") is None,
                                "status_desc": "Stopping job %s with a savepoint failed: the savepoint failed, the "
@@ -1044,8 +1077,9 @@ class Handler(BaseHTTPRequestHandler):
             if route == "/_emulator/stats":
                 if method == "DELETE":
                     state.stats = new_stats()
+                    state.clear_down_events()
                     return self._answer(200, {"cleared": True})
-                return self._answer(200, dict(state.stats, chaos=state.chaos.settings))
+                return self._answer(200, dict(state.stats, chaos=state.chaos.settings, restart_peak=state.restart_peak()))
             if route == "/_emulator/chaos":
                 if method == "GET":
                     return self._answer(200, state.chaos.settings)

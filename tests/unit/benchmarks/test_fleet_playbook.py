@@ -27,6 +27,7 @@ def stand_in_role(tmp_path):
         "  ansible.builtin.set_fact:\n"
         "    flink_jar_jobs_summary:\n"
         "      concurrency: \"{{ flink_jar_jobs_concurrency }}\"\n"
+        "      max_restarting: \"{{ flink_jar_jobs_max_restarting | default(none) }}\"\n"
         "      jobs: \"{{ flink_jar_jobs }}\"\n")
     return role
 
@@ -51,5 +52,8 @@ def run_fleet(tmp_path, role, **extra_vars):
 
 @pytest.mark.skipif(not os.path.exists(ANSIBLE_PLAYBOOK), reason="ansible-playbook is not beside this Python")
 def test_the_role_runs_with_the_concurrency_given_else_its_own_default(tmp_path, stand_in_role):
-    assert run_fleet(tmp_path, stand_in_role, fleet_concurrency=200) == {"concurrency": 200, "jobs": [{"job_id": 1}]}
+    assert run_fleet(tmp_path, stand_in_role, fleet_concurrency=200) == {"concurrency": 200, "max_restarting": None,
+                                                                         "jobs": [{"job_id": 1}]}
     assert run_fleet(tmp_path, stand_in_role)["concurrency"] == STAND_IN_DEFAULT
+    ran = run_fleet(tmp_path, stand_in_role, fleet_concurrency=200, fleet_max_restarting=200)
+    assert (ran["concurrency"], ran["max_restarting"]) == (200, 200)

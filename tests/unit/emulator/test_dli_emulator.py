@@ -1089,3 +1089,46 @@ def test_a_broken_jar_crashes_that_many_seconds_after_it_runs_and_another_jar_do
     detail = call(url, "GET", job_path(1001)).json()["job_detail"]
     assert detail["status"] == "job_running_exception" and "crashed" in detail["status_desc"]
     assert requests.put(url + "/_emulator/jobs/1001", json={"crash_after": -1}).status_code == 400
+
+
+def test_restart_peak_counts_the_jobs_down_after_a_stop_at_once(url):
+    """restart_peak: the most jobs at once that a stop call stopped (or that crashed since) and that do not run
+    again yet, timed by when their transitions took effect, whenever the jobs are read."""
+    stop_path = "/v1.0/%s/streaming/jobs/stop" % emu.PROJECT_ID
+    run_path = "/v1.0/%s/streaming/jobs/run" % emu.PROJECT_ID
+    assert stats(url)["restart_peak"] == 0
+    call(url, "POST", run_path, {"job_ids": [1001, 1003]})  # starts of jobs never stopped do not count
+    time.sleep(0.3)
+    call(url, "POST", stop_path, {"job_ids": [1002]})
+    time.sleep(0.3)
+    call(url, "POST", run_path, {"job_ids": [1002]})
+    time.sleep(0.3)
+    call(url, "GET", LIST_PATH)  # 1002 runs again (read only now: its transition's own time counts)
+    call(url, "POST", stop_path, {"job_ids": [1001]})
+    assert stats(url)["restart_peak"] == 1  # one after the other, never two at once
+    call(url, "POST", stop_path, {"job_ids": [1002, 1003]})
+    assert stats(url)["restart_peak"] == 3
+    requests.delete(url + "/_emulator/stats")
+    assert stats(url)["restart_peak"] == 3  # still down: they count from the clearing on
+    time.sleep(0.3)
+    call(url, "POST", run_path, {"job_ids": [1001, 1002, 1003]})
+    time.sleep(0.3)
+    call(url, "GET", LIST_PATH)
+    requests.delete(url + "/_emulator/stats")
+    assert stats(url)["restart_peak"] == 0
+
+
+def test_a_crash_of_a_job_stopped_before_counts_it_down_again(url):
+    stop_path = "/v1.0/%s/streaming/jobs/stop" % emu.PROJECT_ID
+    run_path = "/v1.0/%s/streaming/jobs/run" % emu.PROJECT_ID
+    control(url, 1002, crash_after=0.2)
+    call(url, "POST", stop_path, {"job_ids": [1002]})
+    time.sleep(0.3)
+    call(url, "POST", run_path, {"job_ids": [1002]})
+    time.sleep(0.3)
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running"
+    call(url, "POST", run_path, {"job_ids": [1001]})
+    time.sleep(0.3)
+    call(url, "POST", stop_path, {"job_ids": [1001]})  # 1002 crashed 0.1 s ago: two down at once
+    assert call(url, "GET", job_path(1002)).json()["job_detail"]["status"] == "job_running_exception"
+    assert stats(url)["restart_peak"] == 2

@@ -84,7 +84,9 @@ def test_the_role_is_one_task_of_the_list_module_and_its_summary_is_the_modules(
     assert len(block) == 1 and sorted(block[0]) == ["always", "block", "module_defaults", "name"]
     [task] = block[0]["block"]
     assert task["hwcloud.dli.dli_flink_jar_jobs"] == {
-        "jobs": "{{ flink_jar_jobs }}", "concurrency": "{{ flink_jar_jobs_concurrency }}"}
+        "jobs": "{{ flink_jar_jobs }}", "concurrency": "{{ flink_jar_jobs_concurrency }}",
+        "max_restarting": "{{ flink_jar_jobs_max_restarting | default(omit) }}",
+        "halt_on_failure": "{{ flink_jar_jobs_halt_on_failure }}"}
     assert task["register"] == "flink_jar_jobs_result"
     # Reported also when the task failed (always), and taken as the module returns it, not rebuilt.
     set_summary, show = block[0]["always"]

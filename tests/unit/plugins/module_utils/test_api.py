@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The HTTP client: endpoints, ``RetryPolicy``, errors, authentication headers, and the hardening
+"""The HTTP client: paths, errors, authentication headers, retries as the client carries them out, and the hardening
 guarantees: no secret in any message, TLS and .netrc independent of the environment, bounded
 Retry-After, every try signed afresh, lost write answers never resent, odd answers refused.
 
@@ -42,10 +42,9 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
     DliApiError,
     DliClient,
     LoginError,
-    RetryPolicy,
-    resolve_endpoints,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import REDACTED, secret_forms
+from ansible_collections.hwcloud.dli.plugins.module_utils.connection import resolve_endpoints
 
 BASE = "https://dli.test.example.com"
 PATH = "/v1.0/p1/x"
@@ -102,42 +101,7 @@ def unrelated_bundle():
     return pytest.importorskip("certifi").where()
 
 
-# -- endpoints, paths, retry policy ------------------------------------------------------------
-
-@pytest.mark.parametrize("params, expected", [
-    (dict(region="cn-north-4"), ("https://dli.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com")),
-    (dict(region="eu-west-101"), ("https://dli.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu")),
-    (dict(region="eu-de", cloud="otc.t-systems.com"), ("https://dli.eu-de.otc.t-systems.com", "https://iam.eu-de.otc.t-systems.com")),
-    (dict(endpoint="http://127.0.0.1:8080/", iam_endpoint="http://127.0.0.1:8080/v3"), ("http://127.0.0.1:8080", "http://127.0.0.1:8080")),
-    (dict(region="r", iam_endpoint="https://iam.myhuaweicloud.com/v3/"), ("https://dli.r.myhuaweicloud.com", "https://iam.myhuaweicloud.com")),
-    (dict(endpoint="http://[::1]:8080", iam_endpoint="https://[2001:db8::1]/v3"), ("http://[::1]:8080", "https://[2001:db8::1]")),
-])
-def test_endpoints(params, expected):
-    assert resolve_endpoints(params) == expected
-
-
-def test_region_and_cloud_with_surrounding_spaces_are_stripped_as_the_other_options():
-    # 'cn-north-4 ' built https://dli.cn-north-4 .myhuaweicloud.com, whose name lookup was retried for 18 s.
-    assert resolve_endpoints(dict(region="cn-north-4 ")) == (
-        "https://dli.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com")
-    assert resolve_endpoints(dict(region="\teu-de\n", cloud=" otc.t-systems.com ")) == (
-        "https://dli.eu-de.otc.t-systems.com", "https://iam.eu-de.otc.t-systems.com")
-    assert resolve_endpoints(dict(region=" eu-west-101")) == (
-        "https://dli.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu")
-
-
-@pytest.mark.parametrize("params, message", [
-    (dict(region="cn north-4"), "region (HW_REGION_NAME) must be letters, digits and - only, such as cn-north-4"),
-    (dict(region="cn-north-4/x"), "region (HW_REGION_NAME) must be letters, digits and - only"),
-    (dict(region="cn-north-4.evil.example"), "region (HW_REGION_NAME) must be letters, digits and - only"),
-    (dict(region="eu-de", cloud="otc t-systems.com"), "cloud (HW_CLOUD) must be letters, digits and - . only"),
-    (dict(region="eu-de", cloud="example.com:8443"), "cloud (HW_CLOUD) must be letters, digits and - . only"),
-])
-def test_a_region_or_cloud_that_cannot_be_part_of_a_host_name_is_refused(params, message):
-    with pytest.raises(ConfigError) as excinfo:
-        resolve_endpoints(params)
-    assert str(excinfo.value).startswith(message)
-
+# -- endpoints, paths (connection.py and retries.py have their own tests) ------------------------------------------------------------
 
 def test_a_region_with_spaces_makes_no_request(mocked):
     with pytest.raises(ConfigError):
@@ -145,32 +109,9 @@ def test_a_region_with_spaces_makes_no_request(mocked):
     assert len(mocked.calls) == 0
 
 
-def test_region_is_needed_without_endpoints():
-    with pytest.raises(ConfigError, match="HW_REGION_NAME"):
-        resolve_endpoints(dict(iam_endpoint=BASE))
-
-
 def test_project_id_is_required():
     with pytest.raises(ConfigError, match="HW_PROJECT_ID"):
         DliClient(dict(PARAMS, project_id=None))
-
-
-def test_backoff_is_jittered_exponential_and_capped():
-    policy = RetryPolicy(5, 600, rand=lambda: 1.0)
-    assert [policy.backoff(n) for n in range(8)] == [1.0, 1.5, 2.5, 4.5, 8.5, 16.5, 20.5, 20.5]
-    assert RetryPolicy(5, 600, rand=lambda: 0.0).backoff(0) == 0.5
-    assert set(RetryPolicy.STATUSES) == {429, 500, 502, 503, 504}
-
-
-@pytest.mark.parametrize("header, seconds", [("3", 3.0), ("0", 0.0), ("-5", 0.0), ("1.5", 1.5), ("soon", None), ("", None)])
-def test_retry_after_is_read_as_seconds(header, seconds):
-    response = transport.Response(429, {"Retry-After": header})
-    assert RetryPolicy.retry_after(response) == seconds
-
-
-def test_retry_after_as_an_http_date():
-    response = transport.Response(429, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})  # in the past: no wait
-    assert RetryPolicy.retry_after(response) == 0.0
 
 
 def test_path_segments_are_quoted():
@@ -1274,8 +1215,8 @@ def test_an_answer_nested_too_deeply_to_decode_is_a_one_line_failure(mocked, met
                headers={"X-Request-Id": "deep"})
     with pytest.raises(DliApiError) as excinfo:
         DliClient(PARAMS).call(method, PATH, None if method == "GET" else {"job_ids": [1]}, expect=list)
-    assert excinfo.value.msg.startswith("%s /v1.0/p1/x failed: HTTP 200 with a body that is not JSON "
-                                        "(application/json): '[[[[" % method)
+    assert excinfo.value.msg.startswith("%s /v1.0/p1/x failed: HTTP 200 with a body nested too deeply to "
+                                        "read as JSON (application/json): '[[[[" % method)
     # A write answered 200 took effect, whatever its body: the caller judges it by reading the job back.
     assert excinfo.value.msg.endswith("...'%s (request id deep)" % ("; it may have taken effect." if method == "POST" else ""))
     assert excinfo.value.maybe_written is (method == "POST")

@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import
     checked_jobs,
     converge_jobs,
 )
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import SHARED_FROM
 from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
 
 LIST = "/v1.0/p1/streaming/jobs"
@@ -137,7 +138,7 @@ def test_names_are_found_with_one_list_and_results_keep_the_input_order():
     assert results[1]["failed"] and "2 jobs are named 'b' (ids 12, 13)" in results[1]["msg"]
     assert results[2]["failed"] and "it is a flink_sql_job" in results[2]["msg"]
     assert results[3]["actions"] == ["create"] and results[3]["job"]["job_id"] is None
-    assert summary == {"changed": ["new"], "ok": ["a"], "restarted": [], "failed": ["b", 20]}
+    assert summary == {"changed": ["new"], "ok": ["a"], "restarted": [], "skipped": [], "failed": ["b", 20]}
     assert all(method == "GET" for method, path, body in client.calls)
 
 
@@ -251,7 +252,7 @@ def test_a_malformed_detail_fails_its_own_job_in_one_line_and_the_written_one_st
     assert results[0]["msg"] == ("Flink job 1: GET /v1.0/p1/streaming/jobs/1 answered a job_detail whose job_config "
                                  "is not an object: the answer is malformed.")
     assert results[1]["changed"] is True and results[1]["actions"] == ["update smn_topic"]
-    assert groups == {"changed": [2], "ok": [], "restarted": [], "failed": [1]}
+    assert groups == {"changed": [2], "ok": [], "restarted": [], "skipped": [], "failed": [1]}
 
 
 def test_any_exception_of_one_job_is_its_result_with_the_writes_it_made():
@@ -367,3 +368,220 @@ def test_each_job_of_a_fleet_goes_through_the_pre_flight_and_a_queue_is_read_onc
     assert results[2]["failed"] and results[2]["actions"] == [] and results[2]["changed"] is False
     assert "CUs: the queue 'flinktest' has 16 CUs (cuCount), fewer than the job's cu_number 32." in results[2]["msg"]
     assert groups["failed"] == [3] and sorted(groups["changed"]) == [1, 2]
+
+
+# -- rolling restarts: max_restarting and halt_on_failure ----------------------------------------
+
+class FleetDli(object):
+    """A project of running jobs whose stops and starts take ``transition`` seconds, from any thread. It counts
+    the jobs that are down after a stop (stopped, starting, or failed to start) at once: ``peak``. A start of a job
+    whose entrypoint is ``broken`` fails (job_submit_fail)."""
+
+    project_id = "p1"
+
+    def __init__(self, ids, transition=0.05, broken=None):
+        self.transition, self.broken = transition, broken
+        self.fields = dict((job_id, dict(job_id=job_id, name="j%s" % job_id, status="job_running")) for job_id in ids)
+        self.pending = {}  # job_id -> (status, at)
+        self.down, self.peak, self.stopped = set(), 0, []
+        self.calls = []
+        self.lock = threading.RLock()
+
+        class Retry(object):
+            max_retries = 0
+        self.retry = Retry()
+
+    def project_path(self, *segments):
+        return "/v1.0/p1/" + "/".join(str(segment) for segment in segments)
+
+    def redact(self, text):
+        return text
+
+    def status(self, job_id):
+        pending = self.pending.get(job_id)
+        if pending and time.monotonic() >= pending[1]:
+            self.fields[job_id]["status"] = pending[0]
+            del self.pending[job_id]
+            if pending[0] == "job_running":
+                self.down.discard(job_id)
+        return self.fields[job_id]["status"]
+
+    def call(self, method, path, body=None, expect=dict, params=None, check_each=True, idempotent=True):
+        with self.lock:
+            self.calls.append((method, path, params or body))
+            if method == "GET" and path == LIST:
+                jobs = [dict(job_id=job_id, name=self.fields[job_id]["name"], status=self.status(job_id),
+                             status_desc="") for job_id in sorted(self.fields)]
+                page = jobs[params["offset"]:params["offset"] + params["limit"]]
+                return {"is_success": "true", "job_list": {"total_count": len(jobs), "jobs": page}}
+            if method == "GET" and path == QUEUE:
+                return FIT_QUEUE
+            if method == "GET" and path.startswith(LIST + "/"):
+                job_id = int(path.rsplit("/", 1)[1])
+                self.status(job_id)
+                return {"is_success": "true", "job_detail": build_detail(**self.fields[job_id])}
+            if method == "PUT":
+                self.fields[int(path.rsplit("/", 1)[1])].update(body)
+                return {"is_success": "true", "job": {"update_time": 2}}
+            if method == "POST" and path == STOP:
+                for job_id in body["job_ids"]:
+                    self.fields[job_id]["status"] = "job_canceling"
+                    self.pending[job_id] = ("job_cancel_success", time.monotonic() + self.transition)
+                    self.down.add(job_id)
+                    self.stopped.append(job_id)
+                self.peak = max(self.peak, len(self.down))
+                return [{"is_success": "true"} for dummy in body["job_ids"]]
+            if method == "POST" and path == RUN:
+                for job_id in body["job_ids"]:
+                    self.fields[job_id]["status"] = "job_submitting"
+                    fails = self.broken is not None and self.fields[job_id].get("entrypoint") == self.broken
+                    self.pending[job_id] = ("job_submit_fail" if fails else "job_running",
+                                            time.monotonic() + self.transition)
+                return [{"is_success": "true"} for dummy in body["job_ids"]]
+        raise AssertionError("unexpected call %s %s" % (method, path))
+
+
+@pytest.fixture
+def quick_polls(monkeypatch):
+    """The waits poll every 20 ms, not every 0.5 to 2 s: the fake jobs stop and start in 50 ms."""
+    from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_update
+    monkeypatch.setattr(flink_job_update, "FIRST_POLLS", (0.02,))
+    monkeypatch.setattr(flink_job_update, "POLL_INTERVAL", 0.02)
+
+
+def restarts(ids, **options):
+    return checked_jobs([dict(job_id=job_id, parallel_number=5, allow_restart=True, upgrade_mode="stateless",
+                              **options) for job_id in ids])
+
+
+@pytest.mark.parametrize("max_restarting", [1, 2])
+def test_no_more_than_max_restarting_jobs_are_ever_stopped_at_once(quick_polls, max_restarting):
+    dli = FleetDli(range(1, 9))
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, restarts(range(1, 9)), concurrency=8, window=0.01,
+                                                         max_restarting=max_restarting), ["task"], bound=30)
+    results, notes, groups = outcome["task"]
+    assert all(result["restarted"] and not result.get("failed") for result in results), results
+    assert sorted(dli.stopped) == list(range(1, 9))  # every job was restarted, each once
+    assert dli.peak == max_restarting  # never more at once: 8 threads would stop all 8 without the gate
+    assert sorted(groups["restarted"]) == list(range(1, 9)) and groups["skipped"] == []
+
+
+def test_max_restarting_defaults_to_the_concurrency(quick_polls):
+    dli = FleetDli(range(1, 7))
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, restarts(range(1, 7)), concurrency=3, window=0.01),
+                             ["task"], bound=30)
+    assert not isinstance(outcome["task"], Exception), outcome["task"]
+    assert 1 <= dli.peak <= 3 and sorted(dli.stopped) == list(range(1, 7))
+
+
+def test_halt_on_failure_skips_the_jobs_not_yet_touched_after_a_failed_restart(quick_polls):
+    """A broken jar: every start of it fails. With max_restarting 2, the first two jobs' restarts fail and roll
+    back; no other job is stopped; they are skipped, named in the summary, and the task's jobs all run again."""
+    dli = FleetDli(range(1, 9), broken="broken.jar")
+    checked = checked_jobs([dict(job_id=job_id, entrypoint="broken.jar", allow_restart=True, upgrade_mode="stateless")
+                            for job_id in range(1, 9)])
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=8, window=0.01, max_restarting=2,
+                                                         halt_on_failure=True), ["task"], bound=30)
+    results, notes, groups = outcome["task"]
+    failed = [result for result in results if result.get("failed")]
+    skipped = [result for result in results if result.get("skipped")]
+    assert len(failed) == 2 and len(skipped) == 6 and dli.peak == 2
+    failed_ids = [index + 1 for index, result in enumerate(results) if result.get("failed")]
+    assert sorted(dli.stopped) == failed_ids  # only the two were ever stopped
+    for result in failed:
+        assert result["rolled_back"] is True and result["status"] == "job_running"
+    for result in skipped:
+        assert result["changed"] is False and result["actions"] == [] and "failed" not in result
+        assert "skipped: halt_on_failure is set and Flink job " in result["msg"]
+        assert result["msg"].endswith("failed, so this job was not touched.")
+    assert groups["failed"] == failed_ids
+    assert sorted(groups["skipped"]) == sorted(set(range(1, 9)) - set(groups["failed"]))
+    assert groups["changed"] == [] and groups["ok"] == []
+    assert all(dli.status(job_id) == "job_running" for job_id in range(1, 9))
+    assert all(dli.fields[job_id].get("entrypoint") != "broken.jar" for job_id in range(1, 9))
+
+
+def test_without_halt_on_failure_every_job_is_tried(quick_polls):
+    dli = FleetDli(range(1, 5), broken="broken.jar")
+    checked = checked_jobs([dict(job_id=job_id, entrypoint="broken.jar", allow_restart=True, upgrade_mode="stateless")
+                            for job_id in range(1, 5)])
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=4, window=0.01, max_restarting=2),
+                             ["task"], bound=30)
+    results, notes, groups = outcome["task"]
+    assert sorted(groups["failed"]) == [1, 2, 3, 4] and groups["skipped"] == [] and dli.peak == 2
+    assert all(result["rolled_back"] for result in results)
+
+
+def test_a_refusal_before_any_write_does_not_halt_the_others(quick_polls):
+    dli = FleetDli(range(1, 4))
+    checked = checked_jobs([dict(job_id=1, parallel_number=5)] +  # needs a restart, not allowed: refused, no write
+                           [dict(job_id=job_id, parallel_number=5, allow_restart=True, upgrade_mode="stateless")
+                            for job_id in (2, 3)])
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=1, window=0.01,
+                                                         halt_on_failure=True), ["task"], bound=30)
+    results, notes, groups = outcome["task"]
+    assert groups["failed"] == [1] and groups["restarted"] == [2, 3] and groups["skipped"] == []
+
+
+def test_a_job_waiting_for_its_restart_slot_gives_up_untouched_on_a_signal(quick_polls):
+    from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import RestartGate
+
+    class Update(object):
+        wrote, label = False, 7
+
+        @staticmethod
+        def interrupted():
+            return "SIGTERM"
+
+    gate = RestartGate(1, poll=0.01)
+    gate.enter(Update())  # the one slot is taken
+    with pytest.raises(JobError, match="received SIGTERM before any change: nothing was changed"):
+        gate.enter(Update())
+
+
+# -- the waits of a fleet share one watcher ----------------------------------------------------------
+
+def test_a_fleet_restart_waits_with_list_calls_not_a_read_per_job_and_poll(quick_polls):
+    dli = FleetDli(range(1, 21))
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, restarts(range(1, 21)), concurrency=20, window=0.05),
+                             ["task"], bound=30)
+    results, notes, groups = outcome["task"]
+    assert sorted(groups["restarted"]) == list(range(1, 21))
+    reads = [path for method, path, query in dli.calls if method == "GET" and path.startswith(LIST + "/")]
+    rounds = [query for method, path, query in dli.calls if path == LIST and query.get("limit") == 100]
+    # Each job's read before its plan; its waits' polls were the rounds' lists, but for the first and last few
+    # jobs of each wait (the stop's, the start's), while fewer than SHARED_FROM were waiting.
+    assert 20 <= len(reads) <= 20 + 2 * 2 * (SHARED_FROM - 1)
+    # Each job polls every 20 ms, twice or more in each of its two waits: 80 reads or more, were they its own.
+    assert 2 <= len(rounds) <= 40
+
+
+def test_a_fleets_shared_wait_is_bounded_by_wait_timeout(quick_polls):
+    dli = FleetDli(range(1, 7), transition=3600)  # a stop that never ends
+    checked = checked_jobs([dict(job_id=job_id, state="stopped", wait_timeout=1) for job_id in range(1, 7)])
+    began = time.monotonic()
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=6, window=0.01), ["task"],
+                             bound=20)
+    results, notes, groups = outcome["task"]
+    assert 1 <= time.monotonic() - began < 10
+    assert sorted(groups["failed"]) == list(range(1, 7))
+    assert all("still job_canceling after wait_timeout=1 seconds" in result["msg"] for result in results)
+    reads = [path for method, path, query in dli.calls if method == "GET" and path.startswith(LIST + "/")]
+    rounds = [query for method, path, query in dli.calls if path == LIST and query.get("limit") == 100]
+    # Polls every 20 ms for a second: lists, but for the first and the last few while fewer than SHARED_FROM wait.
+    assert len(rounds) >= 10 and len(reads) <= 6 + 2 * (SHARED_FROM - 1)
+
+
+def test_the_polls_of_stable_windows_are_shared_too_and_the_window_ends_with_the_jobs_own_detail(quick_polls):
+    dli = FleetDli(range(1, 11))
+    checked = checked_jobs([dict(job_id=job_id, parallel_number=5, allow_restart=True, upgrade_mode="stateless",
+                                 stable_seconds=1, wait_timeout=30) for job_id in range(1, 11)])
+    outcome = run_in_threads(lambda dummy: converge_jobs(dli, checked, concurrency=10, window=0.05), ["task"],
+                             bound=30)
+    results, notes, groups = outcome["task"]
+    assert sorted(groups["restarted"]) == list(range(1, 11)), results
+    reads = [path for method, path, query in dli.calls if method == "GET" and path.startswith(LIST + "/")]
+    rounds = [query for method, path, query in dli.calls if path == LIST and query.get("limit") == 100]
+    # A second of polls every 20 ms in the window: 50 reads per job, were they its own. Its own: the read before
+    # its plan, the detail at job_running and at the window's end (restart_times), and a few while few waited.
+    assert len(rounds) >= 20 and len(reads) <= 10 * 3 + 4 * (SHARED_FROM - 1)

@@ -743,7 +743,7 @@ def test_a_detail_with_a_field_of_the_wrong_type_names_the_field(capsys, http):
 def test_an_answer_of_100000_nested_brackets_is_a_one_line_failure(capsys, http):
     http.add(http_stub.GET, BASE + JOB_PATH, body="[" * 100000, content_type="application/json")
     result = fail(capsys, dict(parallel_number=4))
-    assert result["msg"].startswith("Flink job 104: GET %s failed: HTTP 200 with a body that is not JSON" % JOB_PATH)
+    assert result["msg"].startswith("Flink job 104: GET %s failed: HTTP 200 with a body nested too deeply to read as JSON" % JOB_PATH)
     assert "\n" not in result["msg"] and "exception" not in result and len(result["msg"]) < 400
 
 

@@ -43,7 +43,7 @@ def test_an_unknown_key_names_the_job_and_every_job_is_in_the_summary_as_failed(
     assert result["msg"].startswith("jobs[1] (b): unsupported parameter: paralel_number. Supported parameters "
                                     "include: allow_restart, ")
     assert "jobs[3]: one of the following is required: job_id, name" in result["msg"]
-    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["a", "b", 7, None]}
+    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "skipped": [], "failed": ["a", "b", 7, None]}
     assert "results" not in result
     assert no_http.calls == []
 
@@ -51,7 +51,7 @@ def test_an_unknown_key_names_the_job_and_every_job_is_in_the_summary_as_failed(
 def test_a_bad_concurrency_is_refused_with_the_summary_before_any_request(capsys, no_http):
     code, result = run_module(capsys, [{"job_id": 7, "name": "renamed"}], concurrency=0)
     assert code == 1 and result["msg"] == "concurrency must be at least 1, not 0."
-    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["renamed"]}
+    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "skipped": [], "failed": ["renamed"]}
     assert no_http.calls == []
 
 
@@ -60,7 +60,7 @@ def test_a_failed_list_of_the_jobs_named_fails_every_job_and_writes_nothing(caps
              json={"error_code": "DLI.0001", "error_msg": "bad request"})
     code, result = run_module(capsys, [{"name": "a", "parallel_number": 2}, {"job_id": 7, "parallel_number": 2}])
     assert code == 1 and result["status_code"] == 400 and result["request_id"] == "req-400"
-    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["a", 7]}
+    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "skipped": [], "failed": ["a", 7]}
     assert [(call.request.method, urlsplit(call.request.url).path) for call in http.calls] == [("GET", LIST_PATH)]
     assert SK not in json.dumps(result)
 
@@ -71,7 +71,7 @@ def test_jobs_that_cannot_be_found_each_fail_and_results_and_summary_are_returne
     assert code == 1 and result["failed"] is True and result["changed"] is False
     assert result["msg"].startswith("GET /v1.0/p1/streaming/jobs?limit=100&offset=0 failed: HTTP 400 DLI.0001: bad query")
     assert [job["msg"] for job in result["results"]] == [result["msg"]] * 2
-    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "failed": ["a", "b"]}
+    assert result["summary"] == {"changed": [], "ok": [], "restarted": [], "skipped": [], "failed": ["a", "b"]}
 
 
 def test_a_malformed_detail_fails_its_job_in_one_line_and_the_write_to_another_makes_the_task_changed(capsys, http):
@@ -152,3 +152,15 @@ def test_each_job_given_once_is_not_refused(capsys, http):
                                                             "job_detail": build_detail(job_id=12, name="b")})
     code, result, dummy = run_args(capsys, dict(jobs=[{"name": "a"}, {"job_id": 12}], _ansible_check_mode=True))
     assert code == 0 and result["changed"] is False, result
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(max_restarting=0), "max_restarting must be at least 1, not 0."),
+    (dict(max_restarting=False), "max_restarting must be an integer, not a boolean (false)."),
+    (dict(concurrency=0, max_restarting=-1), "concurrency must be at least 1, not 0. max_restarting must be at least "
+                                             "1, not -1."),
+])
+def test_a_bad_max_restarting_is_refused_before_any_request(capsys, no_http, args, message):
+    result = fail(capsys, dict(jobs=[{"job_id": 7}], **args))
+    assert result["msg"] == message
+    assert len(no_http.calls) == 0
