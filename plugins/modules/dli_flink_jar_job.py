@@ -344,6 +344,7 @@ options:
       - V(0) counts a start as done once the job reaches V(job_running).
     type: int
     default: 0
+    version_added: 0.3.0
   rollback:
     description:
       - When a start that follows this task's update fails (the job does not reach V(job_running), or is not
@@ -357,6 +358,7 @@ options:
         never rolled back (it had no previous configuration), nor a start that is not waited for (O(wait=false)).
     type: bool
     default: true
+    version_added: 0.3.0
   savepoint_path:
     description:
       - An OBS path, V(obs://bucket/path), of a savepoint. When this task starts the job (a create with
@@ -366,6 +368,7 @@ options:
       - When a rollback follows, the job resumes from its own savepoint taken before the update, not from this one
         (and without a savepoint when that one is not known).
     type: str
+    version_added: 0.3.0
 seealso:
   - name: Updating a Flink Jar job (DLI API reference)
     description: The API this module calls.
@@ -602,57 +605,12 @@ status:
   sample: job_running
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
-    CONNECTION_ARGUMENT_SPEC,
-    ConfigError,
-    CredentialsError,
-    DliClient,
-)
-from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    checked_job_options,
-    job_options_spec,
-    job_update_from_params,
-    task_result,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_task import run_job_task
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(job_options_spec())
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_one_of=[("job_id", "name")])
-
-    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
-    params, redact = params_and_redactor(module)
-    # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
-    # the traceback of the exception being handled, and these failures are expected, not bugs.
-    failure = None
-    try:
-        checked = checked_job_options(params)
-        client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
-        redact = client.redact
-        signals = DeferredSignals()
-        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked,
-                                        interrupted=signals)
-    except (ValueError, ConfigError, CredentialsError) as exc:
-        failure = dict(msg=redact(str(exc)))
-    if failure:
-        module.fail_json(changed=False, **failure)
-
-    with signals:
-        result = task_result(update, module.check_mode, module._diff, redact)
-    if update.wrote and signals.report():
-        result["msg"] += signals.report()
-        update.notes.append(signals.report().strip())
-    for note in update.notes:
-        module.warn(redact(note))
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_job_task(JAR)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ options:
       - A job waiting for its place does not spend its O(hwcloud.dli.dli_flink_jar_job#module:wait_timeout) on
         it.
     type: int
+    version_added: 0.3.0
   halt_on_failure:
     description:
       - Whether the first failure of a job that this task began changing halts the rollout - a restart that failed
@@ -102,6 +103,7 @@ options:
         O(hwcloud.dli.dli_flink_jar_job#module:allow_restart)) fails alone and does not halt the others.
     type: bool
     default: false
+    version_added: 0.3.0
 seealso:
   - module: hwcloud.dli.dli_flink_jar_job
   - module: hwcloud.dli.dli_flink_sql_job

@@ -557,58 +557,12 @@ status:
   sample: job_running
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.hwcloud.dli.plugins.module_utils.auth import params_and_redactor
-from ansible_collections.hwcloud.dli.plugins.module_utils.api import (
-    CONNECTION_ARGUMENT_SPEC,
-    ConfigError,
-    CredentialsError,
-    DliClient,
-)
-from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import SQL
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    checked_job_options,
-    job_options_spec,
-    job_update_from_params,
-    task_result,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_task import run_job_task
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(job_options_spec(SQL))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_one_of=[("job_id", "name")])
-
-    # A short secret is masked as a whole word only, here and by Ansible; the module warns about it.
-    params, redact = params_and_redactor(module)
-    # fail_json is called outside the except blocks: inside them, ansible-core >= 2.19 attaches
-    # the traceback of the exception being handled, and these failures are expected, not bugs.
-    failure = None
-    try:
-        checked = checked_job_options(params, SQL)
-        client = DliClient(params, retry_budget=max(params["wait_timeout"], params["timeout"] or 0))
-        redact = client.redact
-        signals = DeferredSignals()
-        update = job_update_from_params(client, params, check_mode=module.check_mode, checked=checked,
-                                        interrupted=signals, kind=SQL)
-    except (ValueError, ConfigError, CredentialsError) as exc:
-        failure = dict(msg=redact(str(exc)))
-    if failure:
-        module.fail_json(changed=False, **failure)
-
-    with signals:
-        result = task_result(update, module.check_mode, module._diff, redact)
-    if update.wrote and signals.report():
-        result["msg"] += signals.report()
-        update.notes.append(signals.report().strip())
-    for note in update.notes:
-        module.warn(redact(note))
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_job_task(SQL)
 
 
 if __name__ == "__main__":
