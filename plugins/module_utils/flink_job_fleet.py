@@ -27,13 +27,8 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import 
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import PAGE_SIZE, JobError, count_value, list_jobs
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import SharedWatcher
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    NOT_READ,
-    checked_job_options,
-    job_options_spec,
-    job_update_from_params,
-    task_result,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import checked_job_options, job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import NOT_READ, job_update_from_params, task_result
 
 # How long the first stop (or start) of a batch waits for the others of its round to join it.
 BATCH_WINDOW = 0.2

@@ -16,12 +16,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import CONNECTION_ARGUMENT_SPEC, ConfigError, DliClient
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import CredentialsError, params_and_redactor
 from ansible_collections.hwcloud.dli.plugins.module_utils.deferred_signals import DeferredSignals
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    checked_job_options,
-    job_options_spec,
-    job_update_from_params,
-    task_result,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import checked_job_options, job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_update_from_params, task_result
 
 
 def run_job_task(kind):

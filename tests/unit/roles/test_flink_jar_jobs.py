@@ -15,7 +15,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.api import CONNECTION_
 from ansible_collections.hwcloud.dli.plugins.module_utils.auth import SECRET_OPTIONS
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fleet import DEFAULT_CONCURRENCY
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import SQL
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 
 ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles", "flink_jar_jobs")
 SPEC_KEYS = ("type", "elements", "choices", "default", "options", "no_log")

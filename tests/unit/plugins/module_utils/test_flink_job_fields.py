@@ -16,7 +16,7 @@ import yaml
 
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_fields as f
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
 
 SEED_FIELDS = [

@@ -11,7 +11,8 @@ import pytest
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_fields
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR, KINDS, SQL, kind_of_job_type
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import job_shape
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import IN_PLACE, job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import IN_PLACE
 from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
 
 

@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_field
 from ansible_collections.hwcloud.dli.plugins.module_utils import flink_sql_job_fields as sql
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import SQL
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import job_options_spec
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_sql_job
 
 # The create's body of the API's reference (less template_id), then what only the update takes.
