@@ -78,8 +78,8 @@ class Field:
     def to_api(self, value):
         if self.kind == "runtime_config":
             return runtime_config_to_api(value)
-        if self.kind == "json":
-            return json.dumps(value, sort_keys=True, separators=(",", ":"))
+        if self.kind == "json":  # cleared as "", the API's empty text: json.dumps(None) would store "null"
+            return "" if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
         if self.api_values:
             return self.api_values[value]
         return value
@@ -245,6 +245,8 @@ def json_value(name, value):
             value = json.loads(value)
         except ValueError:
             raise ValueError("%s must be a mapping or list, or its JSON text; the string given is not JSON." % name)
+        if value is None:  # the text "null": empty, as an unset value that comes back as null
+            return None
     if not isinstance(value, (dict, list)):
         raise ValueError("%s must be a mapping or list, or its JSON text, not a %s." % (name, type(value).__name__))
     return value

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 import re
 
@@ -177,3 +178,11 @@ def test_the_docs_name_the_in_place_fields_of_the_table():
     description = " ".join(yaml.safe_load(dli_flink_sql_job.DOCUMENTATION)["description"])
     in_place = re.search(r"a running job takes only (.*) in place", description).group(1)
     assert sorted(re.findall(r"O\((\w+)\)", in_place)) == sorted(SQL.in_place)
+
+
+def test_a_json_field_cleared_is_sent_as_empty_text_and_the_text_null_reads_as_empty():
+    assert SQL.request_body({"operator_config": None}, ["operator_config"]) == {"operator_config": ""}
+    for stored in ("null", "", None):
+        detail = copy.deepcopy(SQL_DETAIL)
+        detail["job_config"]["operator_config"] = stored
+        assert SQL.job_from_detail(detail)["operator_config"] is None

@@ -288,3 +288,22 @@ def test_a_failed_start_after_a_new_query_is_rolled_back_to_the_old_query_on_the
     assert "Rolled back: sql_body put back to the values read before the update" in result["msg"]
     assert result["actions"] == ["stop with savepoint", "update sql_body", "start from savepoint",
                                  "rollback: update sql_body", "rollback: start from savepoint"]
+
+
+@pytest.mark.parametrize("cleared", ["", None], ids=["empty text", "null"])
+def test_an_operator_config_cleared_is_sent_as_empty_text_never_as_null(capsys, http, cleared):
+    # json.dumps(None) sent the text "null", which the next read refused as a config that is not a mapping.
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(operator_config='{"a": {"parallelism": 2}}'))
+    http.add(http_stub.PUT, BASE + UPDATE_PATH, json=put_answer())
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(operator_config=cleared))  # the second run's read
+    result = succeed(capsys, dict(job_id=JOB_ID, operator_config=""))
+    assert sequence(http) == [GET, PUT] and result["changed"] is True
+    assert bodies(http) == [("PUT", UPDATE_PATH, {"operator_config": ""})]
+    again = succeed(capsys, dict(job_id=JOB_ID, operator_config=""))
+    assert sequence(http) == [GET, PUT, GET] and again["changed"] is False
+
+
+def test_an_operator_config_stored_as_the_text_null_reads_as_empty(capsys, http):
+    http.add(http_stub.GET, BASE + JOB_PATH, json=detail_answer(operator_config="null"))
+    result = succeed(capsys, dict(job_id=JOB_ID, operator_config=""))
+    assert sequence(http) == [GET] and result["changed"] is False and result["job"]["operator_config"] is None
