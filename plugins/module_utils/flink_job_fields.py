@@ -226,11 +226,11 @@ def to_option_value(field, value):
         if isinstance(value, string_types):  # tolerate "a.jar,b.jar"
             return [item.strip() for item in value.split(",") if item.strip()]
         if not isinstance(value, (list, tuple)):
-            raise ValueError("%s must be a list of package names, not a %s." % (field.name, type(value).__name__))
+            raise ValueError("%s must be a list of strings, not a %s." % (field.name, type(value).__name__))
         for item in value:
             if isinstance(item, (dict, list, tuple, set, bool)) or item is None:
-                raise ValueError("%s must be a list of package names (strings), such as myGroup/test.jar; item %r "
-                                 "is a %s." % (field.name, item, type(item).__name__))
+                raise ValueError("%s must be a list of strings; item %r is a %s." % (
+                    field.name, item, type(item).__name__))
         return [str(item) for item in value]
     return str(value)
 

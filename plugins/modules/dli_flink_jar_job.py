@@ -503,7 +503,7 @@ actions:
     - The ordered steps the task carried out or, in check mode, would carry out. Empty when nothing changes.
     - Each is one of V(create), V(update <options>), V(stop), V(stop with savepoint),
       V(wait for the stop someone else started), V(import savepoint <path>) (see O(savepoint_path)), V(start),
-      V(start from savepoint), V(delete); a rollback's writes are prefixed with V(rollback: ) (see O(rollback)).
+      V(start from savepoint), V(delete); a rollback's writes are prefixed with C(rollback:) (see O(rollback)).
     - A stop and a start include waiting for them (see O(wait)).
     - On failure, every write that took effect or may have (its answer lost), also when the job could not be
       read back after it; a start sent to bring the job back after a failed update is listed too.

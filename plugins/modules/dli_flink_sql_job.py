@@ -75,8 +75,8 @@ options:
       - Name of the job, 0 to 57 characters.
       - Identifies the job when O(job_id) is not given; a job of that name is created when none exists (unless
         O(state=absent)). A new job also needs O(job_type=flink_sql_job), or a O(run_mode) other than
-        V(shared_cluster): the API's two defaults (V(shared_cluster) and V(flink_opensource_sql_job)) do not go
-        together, and such a create is refused before it is sent.
+        V(shared_cluster), since the API's two defaults (V(shared_cluster) and V(flink_opensource_sql_job)) do not
+        go together; such a create is refused before it is sent.
     type: str
   state:
     description:
@@ -449,7 +449,7 @@ actions:
     - The ordered steps the task carried out or, in check mode, would carry out. Empty when nothing changes.
     - Each is one of V(create), V(update <options>), V(stop), V(stop with savepoint),
       V(wait for the stop someone else started), V(import savepoint <path>) (see O(savepoint_path)), V(start),
-      V(start from savepoint), V(delete); a rollback's writes are prefixed with V(rollback: ) (see O(rollback)).
+      V(start from savepoint), V(delete); a rollback's writes are prefixed with C(rollback:) (see O(rollback)).
     - A stop and a start include waiting for them (see O(wait)).
     - On failure, every write that took effect or may have (its answer lost), also when the job could not be
       read back after it; a start sent to bring the job back after a failed update is listed too.

@@ -108,6 +108,8 @@ def test_sql_body_may_be_a_mebibyte_long_and_no_more():
     (dict(operator_config="{not json"), "operator_config must be a mapping or list, or its JSON text; the string "
                                         "given is not JSON."),
     (dict(static_estimator_config=5), "static_estimator_config must be a mapping or list, or its JSON text, not a int."),
+    (dict(edge_group_ids=[["g1"]]), "edge_group_ids must be a list of strings; item ['g1'] is a list."),
+    (dict(edge_group_ids=5), "edge_group_ids must be a list of strings, not a int."),
 ])
 def test_bad_values_are_refused_before_any_request_naming_the_option(params, message):
     with pytest.raises(ValueError) as excinfo:
