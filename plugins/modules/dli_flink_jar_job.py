@@ -49,6 +49,7 @@ author:
   - hwcloud.dli contributors (@hwcloud)
 extends_documentation_fragment:
   - hwcloud.dli.connection
+  - hwcloud.dli.flink_job
   - hwcloud.dli.attributes
   - hwcloud.dli.attributes.ACTIONGROUP_DLI
 attributes:
@@ -104,39 +105,6 @@ options:
     version_added: 0.2.0
     choices: [savepoint, stateless]
     default: savepoint
-  desc:
-    description:
-      - Description of the job, 0 to 512 characters. V("") clears it.
-    type: str
-  queue_name:
-    description:
-      - Name of the queue the job runs on, 1 to 128 characters.
-    type: str
-  cu_number:
-    description:
-      - Number of CUs of the job, at least 1 and more than O(manager_cu_number). The API's default is V(2).
-    type: int
-  manager_cu_number:
-    description:
-      - Number of CUs of the management node (the Flink job managers), at least 1. The API's default is V(1).
-    type: int
-  parallel_number:
-    description:
-      - Parallelism of the job, at least 1. The API's default is V(1).
-    type: int
-  log_enabled:
-    description:
-      - Whether to save the job's logs to OBS. V(true) needs an O(obs_bucket) (set here or already on the job).
-    type: bool
-  obs_bucket:
-    description:
-      - OBS bucket the job's logs are saved to when O(log_enabled=true).
-      - A running job takes a change of it in place.
-    type: str
-  smn_topic:
-    description:
-      - SMN topic that is notified when the job fails. A running job takes a change of it in place.
-    type: str
   main_class:
     description:
       - Entry class of the job.
@@ -145,10 +113,6 @@ options:
     description:
       - Arguments of the entry class, separated by spaces.
     type: str
-  restart_when_exception:
-    description:
-      - Whether the job restarts on an exception. A running job takes a change of it in place.
-    type: bool
   entrypoint:
     description:
       - Package, uploaded to DLI's package management, that holds the job's main class.
@@ -167,16 +131,6 @@ options:
       - Compared in order. V([]) clears them.
     type: list
     elements: raw
-  tm_cus:
-    description:
-      - Number of CUs of each task manager, at least 1. The API's default is V(1).
-    type: int
-  tm_slot_num:
-    description:
-      - Number of slots of each task manager, at least 1.
-      - The API's default is O(parallel_number) * O(tm_cus) / (O(cu_number) - O(manager_cu_number)).
-      - Not compared unless set, so the value the service fills in never counts as a change.
-    type: int
   feature:
     description:
       - Flink image type of the job, V(basic) or V(custom). V(basic) uses the DLI base image, V(custom) your own
@@ -190,32 +144,10 @@ options:
     description:
       - Custom image, as C(organisation/image:tag). Only with O(feature=custom).
     type: str
-  resume_checkpoint:
-    description:
-      - Whether the job recovers from its checkpoint when it restarts after an exception.
-      - Whether a stop takes a savepoint is O(upgrade_mode)'s choice, not this option's.
-      - A running job takes a change of it in place.
-    type: bool
-  resume_max_num:
-    description:
-      - Maximum number of restarts after exceptions per hour, V(-1) for no limit or greater than 0.
-      - A running job takes a change of it in place.
-    type: int
   checkpoint_path:
     description:
       - Where the job's checkpoints are stored. Must be unique to the job. A running job takes a change of it in place.
     type: str
-  runtime_config:
-    description:
-      - >-
-        Flink configuration for the job, as a mapping of Flink keys to values (recommended), or as the API's JSON
-        string C([{"key": "k", "value": "v"}]).
-      - Compared as a mapping, values as strings (V(true) and V("true") are the same). V({}) clears it.
-      - Values are single values, written as the API stores them, as strings; booleans as V(true)/V(false),
-        numbers as their decimal text, V(null) as an empty string. A nested mapping or list is refused.
-      - With O(purge_runtime_config=true) (the default), the mapping is the whole set - keys you leave out are
-        removed from the job. With V(false), only the keys given are compared and set, and the job's others are kept.
-    type: raw
   purge_runtime_config:
     description:
       - Whether O(runtime_config) is the whole set (V(true)), or only the keys to set (V(false)).
@@ -229,10 +161,6 @@ options:
       - It exists because the API takes it; setting it changes nothing, since the module reads the job first and
         refuses a job of another type (such as a Flink SQL job) before anything is written, whether or not this is set.
     type: str
-  checkpoint_enabled:
-    description:
-      - Whether the job takes checkpoints. A running job needs a restart to change it.
-    type: bool
   checkpoint_mode:
     description:
       - Checkpoint mode, V(exactly_once) or V(at_least_once), sent to the API as V(1) or V(2). A running job needs a
@@ -310,30 +238,6 @@ options:
       - Ignored, as O(status).
     type: raw
     version_added: 0.2.0
-  allow_restart:
-    description:
-      - Whether the module may stop and start a running job to apply options a running job does not take in place.
-      - It stops the job (with a savepoint unless O(upgrade_mode=stateless)), waits for the stop, updates, and starts
-        the job again, resuming from that savepoint.
-      - When V(false), such a change to a running job fails, naming the options, and nothing is written.
-      - Needs a O(wait_timeout) of at least V(1).
-      - If the stop or the start is refused or its answer is lost, the job is read back; a job that someone else
-        stopped or started meanwhile is reported as such, with its RV(status).
-    type: bool
-    default: false
-  wait:
-    description:
-      - Whether to wait for the last start (until the job runs) or the last stop (until it is stopped).
-      - A stop that an update or a delete follows is always waited for.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the job's stops and starts, for the whole task, at most V(86400); at least V(1) with
-        O(allow_restart=true) and with O(state=started), O(state=stopped) or O(state=absent).
-      - Also bounds how long the retries of one call may wait (see O(max_retries)).
-    type: int
-    default: 600
   stable_seconds:
     description:
       - A start this task makes counts as done only when the job has reached V(job_running) and stayed in it for

@@ -18,6 +18,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_field
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
+from module_docs import module_documentation
 
 SEED_FIELDS = [
     "name", "desc", "queue_name", "cu_number", "manager_cu_number", "parallel_number", "log_enabled",
@@ -324,6 +325,8 @@ def test_tags_are_strings_and_a_nested_value_is_refused():
 # -- the other places an API field is written down agree with the table (see CONTRIBUTING.md) ------------------
 
 def _module_docs(module_name, section):
+    if section == "DOCUMENTATION":
+        return module_documentation(module_name)  # with the options of the job doc fragment
     module = importlib.import_module("ansible_collections.hwcloud.dli.plugins.modules." + module_name)
     return yaml.safe_load(getattr(module, section))
 

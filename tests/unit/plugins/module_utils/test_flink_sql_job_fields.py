@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import 
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_sql_job
+from module_docs import module_documentation
 
 # The create's body of the API's reference (less template_id), then what only the update takes.
 CREATE_FIELDS = [
@@ -164,7 +165,7 @@ def _documented_spec(options):
 
 
 def test_dli_flink_sql_job_documents_each_field_and_job_option_as_its_argument_spec_has_it():
-    documented = _documented_spec(yaml.safe_load(dli_flink_sql_job.DOCUMENTATION)["options"])
+    documented = _documented_spec(module_documentation("dli_flink_sql_job")["options"])
     assert documented == job_options_spec(SQL)
     for field in sql.FIELDS:
         assert documented[field.name] == field.argument_spec(), field.name
