@@ -140,3 +140,14 @@ class StubbedHttp(object):
             unused = ["%s %s" % (answer.method, answer.url) for answer in self._answers if not answer.call_count]
             assert not unused, "answers added but never asked for: %s" % ", ".join(unused)
         return False
+
+
+def sequence(stub):
+    """(method, path) of every call made, in order."""
+    return [(call.request.method, urlsplit(call.request.url).path) for call in stub.calls]
+
+
+def bodies(stub):
+    """(method, path, JSON body) of every call that sent a body."""
+    return [(call.request.method, urlsplit(call.request.url).path, json_module.loads(call.request.body))
+            for call in stub.calls if call.request.body]

@@ -31,3 +31,15 @@ def module_documentation(module_name, with_connection=False):
             options[option] = option_doc
     doc["options"] = options
     return doc
+
+
+def documented_spec(options):
+    """An argument spec from DOCUMENTATION options: what AnsibleModule checks, without the prose."""
+    spec = {}
+    for name, doc in options.items():
+        entry = dict((key, doc[key]) for key in ("type", "elements", "choices", "default") if key in doc)
+        entry.setdefault("type", "str")
+        if "suboptions" in doc:
+            entry["options"] = documented_spec(doc["suboptions"])
+        spec[name] = entry
+    return spec

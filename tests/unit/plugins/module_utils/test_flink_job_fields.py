@@ -18,7 +18,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils import flink_job_field
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from conftest import build_detail  # shared fixtures (tests/unit/conftest.py)
-from module_docs import module_documentation
+from module_docs import documented_spec, module_documentation
 
 SEED_FIELDS = [
     "name", "desc", "queue_name", "cu_number", "manager_cu_number", "parallel_number", "log_enabled",
@@ -331,20 +331,8 @@ def _module_docs(module_name, section):
     return yaml.safe_load(getattr(module, section))
 
 
-def _documented_spec(options):
-    """An argument spec from DOCUMENTATION options: what AnsibleModule checks, without the prose."""
-    spec = {}
-    for name, doc in options.items():
-        entry = dict((key, doc[key]) for key in ("type", "elements", "choices", "default") if key in doc)
-        entry.setdefault("type", "str")
-        if "suboptions" in doc:
-            entry["options"] = _documented_spec(doc["suboptions"])
-        spec[name] = entry
-    return spec
-
-
 def test_dli_flink_jar_job_documents_each_field_and_job_option_as_its_argument_spec_has_it():
-    documented = _documented_spec(_module_docs("dli_flink_jar_job", "DOCUMENTATION")["options"])
+    documented = documented_spec(_module_docs("dli_flink_jar_job", "DOCUMENTATION")["options"])
     assert documented == job_options_spec()  # the connection options are the doc fragment's
     for field in f.FIELDS:
         assert documented[field.name] == field.argument_spec(), field.name

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -30,26 +31,27 @@ FIT_QUEUE = {"is_success": True, "queueName": "flinktest", "queueType": "general
              "support_flink_jar_versions": ["1.15"]}
 
 
-class RoutedClient(object):
-    """Answers by route, from any thread; records every call."""
+class FakeClient(object):
+    """What the fleet asks of a DliClient besides its calls: project p1, no retries, nothing to redact."""
 
     project_id = "p1"
-
-    def __init__(self, routes):
-        self.routes = routes
-        self.calls = []
-        self.not_idempotent = []
-        self.lock = threading.Lock()
-
-        class Retry(object):
-            max_retries = 0
-        self.retry = Retry()
+    retry = SimpleNamespace(max_retries=0)  # DliClient.retry, the policy's tries
 
     def project_path(self, *segments):
         return "/v1.0/p1/" + "/".join(str(segment) for segment in segments)
 
     def redact(self, text):
         return text
+
+
+class RoutedClient(FakeClient):
+    """Answers by route, from any thread; records every call."""
+
+    def __init__(self, routes):
+        self.routes = routes
+        self.calls = []
+        self.not_idempotent = []
+        self.lock = threading.Lock()
 
     def call(self, method, path, body=None, expect=dict, params=None, check_each=True, idempotent=True):
         with self.lock:
@@ -372,12 +374,10 @@ def test_each_job_of_a_fleet_goes_through_the_pre_flight_and_a_queue_is_read_onc
 
 # -- rolling restarts: max_restarting and halt_on_failure ----------------------------------------
 
-class FleetDli(object):
+class FleetDli(FakeClient):
     """A project of running jobs whose stops and starts take ``transition`` seconds, from any thread. It counts
     the jobs that are down after a stop (stopped, starting, or failed to start) at once: ``peak``. A start of a job
     whose entrypoint is ``broken`` fails (job_submit_fail)."""
-
-    project_id = "p1"
 
     def __init__(self, ids, transition=0.05, broken=None):
         self.transition, self.broken = transition, broken
@@ -386,16 +386,6 @@ class FleetDli(object):
         self.down, self.peak, self.stopped = set(), 0, []
         self.calls = []
         self.lock = threading.RLock()
-
-        class Retry(object):
-            max_retries = 0
-        self.retry = Retry()
-
-    def project_path(self, *segments):
-        return "/v1.0/p1/" + "/".join(str(segment) for segment in segments)
-
-    def redact(self, text):
-        return text
 
     def status(self, job_id):
         pending = self.pending.get(job_id)

@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import 
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import READ_ONLY_KEYS, job_shape
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_options import job_options_spec
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_sql_job
-from module_docs import module_documentation
+from module_docs import documented_spec, module_documentation
 
 # The create's body of the API's reference (less template_id), then what only the update takes.
 CREATE_FIELDS = [
@@ -153,19 +153,8 @@ def test_the_json_fields_are_compared_parsed_and_sent_as_json_text():
 
 # -- the module's docs agree with the table (as test_flink_job_fields.py holds the Jar module's) -----------------
 
-def _documented_spec(options):
-    spec = {}
-    for name, doc in options.items():
-        entry = dict((key, doc[key]) for key in ("type", "elements", "choices", "default") if key in doc)
-        entry.setdefault("type", "str")
-        if "suboptions" in doc:
-            entry["options"] = _documented_spec(doc["suboptions"])
-        spec[name] = entry
-    return spec
-
-
 def test_dli_flink_sql_job_documents_each_field_and_job_option_as_its_argument_spec_has_it():
-    documented = _documented_spec(module_documentation("dli_flink_sql_job")["options"])
+    documented = documented_spec(module_documentation("dli_flink_sql_job")["options"])
     assert documented == job_options_spec(SQL)
     for field in sql.FIELDS:
         assert documented[field.name] == field.argument_spec(), field.name

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
 
 import pytest
 import http_stub
+from http_stub import bodies, sequence
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_jar_job
 from ansible_collections.hwcloud.dli.plugins.module_utils.transport import Lost
@@ -107,16 +108,6 @@ def fail(capsys, args, **kwargs):
     code, result, dummy = run_module(capsys, args, **kwargs)
     assert code == 1 and result.get("failed") is True, result
     return result
-
-
-def sequence(rsps):
-    return [(call.request.method, urlsplit(call.request.url).path) for call in rsps.calls]
-
-
-def bodies(rsps):
-    """(method, path, JSON body) of every call that sent a body."""
-    return [(call.request.method, urlsplit(call.request.url).path, json.loads(call.request.body))
-            for call in rsps.calls if call.request.body]
 
 
 # -- 1. nothing to change ---------------------------------------------------------------------

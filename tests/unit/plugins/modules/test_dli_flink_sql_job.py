@@ -13,13 +13,9 @@ __metaclass__ = type
 import copy
 import json
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import urlsplit  # type: ignore
-
 import pytest
 import http_stub
+from http_stub import bodies, sequence
 
 from ansible_collections.hwcloud.dli.plugins.modules import dli_flink_sql_job
 from conftest import build_detail, patch_module_args  # shared fixtures (tests/unit/conftest.py)
@@ -112,15 +108,6 @@ def fail(capsys, args, **kwargs):
     code, result = run_module(capsys, args, **kwargs)
     assert code == 1 and result.get("failed") is True, result
     return result
-
-
-def sequence(rsps):
-    return [(call.request.method, urlsplit(call.request.url).path) for call in rsps.calls]
-
-
-def bodies(rsps):
-    return [(call.request.method, urlsplit(call.request.url).path, json.loads(call.request.body))
-            for call in rsps.calls if call.request.body]
 
 
 def test_an_unchanged_sql_job_is_read_once_and_returned_with_its_sql_fields(capsys, http):
