@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Many Flink Jar jobs in one run: every job is checked first, the jobs named without an id are found
-with one paged list, and each job is then brought to its declaration by the same ``FlinkJarJobUpdate``
+with one paged list, and each job is then brought to its declaration by the same ``FlinkJobUpdate``
 as dli_flink_jar_job uses, in a bounded pool of threads that share one client (one session, one
 login, one backoff). Stops and starts that the threads send at about the same time go out as one
 call each, since the API's stop and run calls take a list of job ids; the jobs' waits share one
@@ -294,7 +294,7 @@ def converge_jobs(client, checked, check_mode=False, diff_mode=False, concurrenc
                   window=BATCH_WINDOW, interrupted=None, max_restarting=None, halt_on_failure=False, watcher=None):
     """(results in the input's order, each as dli_flink_jar_job returns it; notes per job; summary) for
     the jobs as checked_jobs gives them. Whatever goes wrong with one job is that job's result: the others'
-    stand. ``interrupted``: see FlinkJarJobUpdate. ``max_restarting`` (default ``concurrency``) and
+    stand. ``interrupted``: see FlinkJobUpdate. ``max_restarting`` (default ``concurrency``) and
     ``halt_on_failure``: see RestartGate; ``watcher``: the jobs' shared watcher (a SharedWatcher by default).
     DliApiError or JobError when the jobs cannot be found (nothing was written)."""
     try:

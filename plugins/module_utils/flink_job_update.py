@@ -28,7 +28,7 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_plan import 
     STOP_FAILED_STATUSES,
     STOPPED_STATUSES,
     Step,
-    plan_steps as any_plan_steps,
+    plan_steps,
     predicted_status,
 )
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
@@ -47,7 +47,6 @@ from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_wait import 
 # 504 is a gateway's lost answer: the create may still be in progress.)
 ANSWERED_FAILURES = (500, 503)
 
-JobUpdateError = JobError  # the name the update flow's callers and tests know it by
 NOT_READ = object()  # FlinkJobUpdate's detail when the job is still to be read
 
 
@@ -63,21 +62,6 @@ def job_update_from_params(client, params, check_mode=False, detail=NOT_READ, ch
         detail=detail, interrupted=interrupted, stable_seconds=params.get("stable_seconds") or 0,
         rollback=params.get("rollback", True), savepoint_path=params.get("savepoint_path"), preflight=preflight,
         watcher=watcher, restart_gate=restart_gate, kind=kind)
-
-
-# The fields a running Jar job takes as they are.
-IN_PLACE = JAR.in_place
-
-
-def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
-               savepoint_path=None):
-    """flink_job_plan.plan_steps for a Jar job (its in-place fields)."""
-    return any_plan_steps(status, changes, state, allow_restart, upgrade_mode, wait, savepoint_path, IN_PLACE)
-
-
-def plan_update(status, changes, allow_restart, savepoint, wait):
-    """``plan_steps`` for ``state=present``, with the savepoint choice as a flag."""
-    return plan_steps(status, changes, "present", allow_restart, "savepoint" if savepoint else "stateless", wait)
 
 
 class FlinkJobUpdate:
@@ -466,7 +450,7 @@ class FlinkJobUpdate:
         problems = self.kind.rules(merged, None if detail is None else changes) if changes else []
         if problems:
             raise JobError(" ".join(problems))
-        plan = any_plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
+        plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
                               self.savepoint_path, self.kind.in_place, self.kind.update_only)
         if any(step.kind == "start" for step in plan):
             # Before the first stop or start (and any write): can the queue run the job as it will be?
@@ -659,10 +643,6 @@ class FlinkJobUpdate:
             raise exc
 
 
-# The name the update flow's callers and tests know it by, from when it served Jar jobs only.
-FlinkJarJobUpdate = FlinkJobUpdate
-
-
 def text_lines(value):
     """A text as a diff shows it: ending with a newline, so that its last line compares as the others do."""
     if not value:
@@ -709,6 +689,5 @@ def task_result(update, check_mode=False, diff_mode=False, redact=str):
     return result
 
 
-__all__ = ["FlinkJarJobUpdate", "FlinkJobUpdate", "JobError", "JobUpdateError", "READ_ONLY_KEYS", "Step",
-           "job_shape", "job_update_from_params", "plan_steps",
-           "plan_update", "predicted_status", "task_result"]
+__all__ = ["FlinkJobUpdate", "JobError", "READ_ONLY_KEYS", "Step", "job_shape", "job_update_from_params",
+           "predicted_status", "task_result"]

@@ -11,13 +11,10 @@ import pytest
 
 from ansible_collections.hwcloud.dli.plugins.module_utils.api import AnswerLostError, DliApiError
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_fields import desired_from_params
-from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import (
-    FlinkJarJobUpdate,
-    JobUpdateError,
-    plan_steps,
-    plan_update,
-    task_result,
-)
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_kind import JAR
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_plan import plan_steps as any_plan_steps
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_read import JobError
+from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_update import FlinkJobUpdate, task_result
 from ansible_collections.hwcloud.dli.plugins.module_utils.flink_job_preflight import QueuePreflight
 
 JOB = "/v1.0/p1/streaming/jobs/104"
@@ -25,6 +22,17 @@ PUT_PATH = "/v1.0/p1/streaming/flink-jobs/104"
 STOP_PATH = "/v1.0/p1/streaming/jobs/stop"
 RUN_PATH = "/v1.0/p1/streaming/jobs/run"
 PUT_TIME = 1516952770835
+
+
+def plan_steps(status, changes, state="present", allow_restart=False, upgrade_mode="savepoint", wait=True,
+               savepoint_path=None):
+    """The plan of a Jar job (its in-place fields)."""
+    return any_plan_steps(status, changes, state, allow_restart, upgrade_mode, wait, savepoint_path, JAR.in_place)
+
+
+def plan_update(status, changes, allow_restart, savepoint, wait):
+    """``plan_steps`` for ``state=present``, with the savepoint choice as a flag."""
+    return plan_steps(status, changes, "present", allow_restart, "savepoint" if savepoint else "stateless", wait)
 
 
 class RetrySettings(object):
@@ -100,7 +108,7 @@ class FitQueues(object):
 def update(client, clock, check_mode=False, allow_restart=False, wait=True, wait_timeout=600, rollback=False,
            preflight=None, **options):
     """The update of job 104; without a rollback unless asked (its own tests below turn it on)."""
-    return FlinkJarJobUpdate(client, 104, desired_from_params(options), allow_restart=allow_restart, wait=wait,
+    return FlinkJobUpdate(client, 104, desired_from_params(options), allow_restart=allow_restart, wait=wait,
                              wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep, clock=clock.clock,
                              rollback=rollback, preflight=preflight or FitQueues())
 
@@ -139,7 +147,7 @@ def test_plan_without_savepoint_says_so():
 
 
 def test_plan_refuses_a_restart_that_is_not_allowed():
-    with pytest.raises(JobUpdateError, match="the job is job_running, and a change of cu_number needs a restart"):
+    with pytest.raises(JobError, match="the job is job_running, and a change of cu_number needs a restart"):
         plan_update("job_running", ["smn_topic", "cu_number"], False, True, True)
 
 
@@ -186,7 +194,7 @@ def test_restart_times_out_when_the_job_does_not_stop(job_detail, clock):
     script = [get(job_detail(status="job_running")), stop()] + [get(job_detail(status="job_canceling"))] * 5
     client = FakeClient(script)
     up = update(client, clock, allow_restart=True, wait_timeout=5, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     # The restart was cut short after this task's stop: the message says so, and how to bring the job back.
     assert excinfo.value.msg == ("Flink job 104: the job did not stop: still job_canceling after wait_timeout=5 "
@@ -224,7 +232,7 @@ def test_lost_put_answer_on_a_running_job_resends_only_what_the_job_does_not_hol
 def test_lost_put_answers_beyond_the_retries_fail_as_changed(job_detail, clock):
     client = FakeClient([get(job_detail()), put(lost("PUT", PUT_PATH)), get(job_detail())], max_retries=0)
     up = update(client, clock, parallel_number=4)
-    with pytest.raises(JobUpdateError, match="The job read back does not hold parallel_number yet"):
+    with pytest.raises(JobError, match="The job read back does not hold parallel_number yet"):
         up.run()
     assert up.wrote is True
 
@@ -233,7 +241,7 @@ def test_lost_put_answer_whose_read_back_fails_too_says_both(job_detail, clock):
     read_failure = DliApiError("GET %s failed: could not reach http://x (ConnectionError)." % JOB, method="GET", path=JOB)
     client = FakeClient([get(job_detail()), put(lost("PUT", PUT_PATH)), ("GET", JOB, read_failure)])
     up = update(client, clock, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert "it may have taken effect. Reading the job back failed too: GET" in excinfo.value.msg
     assert up.wrote is True
@@ -276,7 +284,7 @@ def test_start_refused_after_the_update_says_the_job_is_stopped_and_updated(job_
         get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")), put(),
         run(refused("POST", RUN_PATH, "No resources in queue")), get(job_detail(status="job_cancel_success"))])
     up = update(client, clock, allow_restart=True, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg == (
         "Flink job 104: the job is stopped and updated, but it could not be started again: POST %s failed: HTTP 200 "
@@ -334,7 +342,7 @@ def test_a_write_whose_read_back_fails_is_still_listed_in_actions(job_detail, cl
     unreadable = DliApiError("GET %s failed: HTTP 503" % JOB, method="GET", path=JOB, status_code=503)
     client = FakeClient([get(job_detail()), put(lost("PUT", PUT_PATH)), ("GET", JOB, unreadable)])
     up = update(client, clock, parallel_number=4)
-    with pytest.raises(JobUpdateError, match="Reading the job back failed too"):
+    with pytest.raises(JobError, match="Reading the job back failed too"):
         up.run()
     assert up.wrote is True and up.done == ["update parallel_number"]
 
@@ -345,7 +353,7 @@ def test_a_lost_start_whose_read_back_fails_is_listed_with_the_stop(job_detail, 
         get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")), put(),
         run(lost("POST", RUN_PATH)), ("GET", JOB, unreadable)])
     up = update(client, clock, allow_restart=True, parallel_number=4)
-    with pytest.raises(JobUpdateError, match="Reading the job back failed too"):
+    with pytest.raises(JobError, match="Reading the job back failed too"):
         up.run()
     assert up.done == RESTART_ACTIONS
 
@@ -365,7 +373,7 @@ def test_a_job_started_again_by_someone_else_during_the_wait_is_not_waited_for_t
     client = FakeClient([get(job_detail(status="job_canceling")), get(job_detail(status="job_canceling")),
                          get(job_detail(status="job_running"))])
     up = update(client, clock, allow_restart=True, wait_timeout=600, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg == (
         "Flink job 104: the job was being stopped by someone else, and is job_running again (no status description): "
@@ -386,7 +394,7 @@ def test_a_running_status_right_after_our_stop_is_waited_on(job_detail, clock):
 def test_a_missing_job_is_reported_as_such_only_for_its_own_lookup(clock):
     missing = DliApiError("GET %s failed: HTTP 400 DLI.16001: no such job" % JOB, method="GET", path=JOB,
                           status_code=400, error_code="DLI.16001")
-    with pytest.raises(JobUpdateError, match=r"^Flink job 104: not found in project p1 \(GET .*A job is created only "
+    with pytest.raises(JobError, match=r"^Flink job 104: not found in project p1 \(GET .*A job is created only "
                                              r"from a name, without job_id.$"):
         update(FakeClient([("GET", JOB, missing)]), clock, parallel_number=4).run()
     login = DliApiError("IAM login failed: HTTP 404", method="POST", path="/v3/auth/tokens", status_code=404)
@@ -442,7 +450,7 @@ def test_present_from_every_status_leaves_the_run_state_alone(status):
     expected = ["update smn_topic"]
     assert planned(status, "present", ["smn_topic"]) == expected
     if status in RUNNING:
-        with pytest.raises(JobUpdateError, match="needs a restart"):
+        with pytest.raises(JobError, match="needs a restart"):
             planned(status, "present", ["cu_number"])
         assert planned(status, "present", ["cu_number"], allow_restart=True) == [
             "stop with savepoint", "update cu_number", "start from savepoint"]
@@ -465,7 +473,7 @@ def test_started_with_changes(status, expected):
 
 
 def test_started_on_a_running_job_still_needs_allow_restart_for_a_restart():
-    with pytest.raises(JobUpdateError, match="Set allow_restart=true"):
+    with pytest.raises(JobError, match="Set allow_restart=true"):
         planned("job_running", "started", ["cu_number"])
 
 
@@ -506,7 +514,7 @@ def listed(*jobs, **answer):
 def job_update(client, clock, job_id=104, state="present", check_mode=False, upgrade_mode="savepoint",
                allow_restart=False, wait=True, wait_timeout=600, purge_runtime_config=True, tags=None, rollback=False,
                preflight=None, stable_seconds=0, savepoint_path=None, **options):
-    return FlinkJarJobUpdate(client, job_id, desired_from_params(options), allow_restart=allow_restart, wait=wait,
+    return FlinkJobUpdate(client, job_id, desired_from_params(options), allow_restart=allow_restart, wait=wait,
                              wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep,
                              clock=clock.clock, state=state, upgrade_mode=upgrade_mode,
                              purge_runtime_config=purge_runtime_config, tags=tags, rollback=rollback,
@@ -551,7 +559,7 @@ def test_started_whose_start_fails_names_the_status_the_job_ended_in(job_detail,
                          get(job_detail(status="job_submitting")),
                          get(job_detail(status="job_submit_fail", status_desc="No resources in queue"))])
     up = job_update(client, clock, state="started")
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg == ("Flink job 104: the job did not start: it is job_submit_fail (No resources in "
                                  "queue).")
@@ -578,7 +586,7 @@ def test_a_refused_savepoint_fails_and_the_job_keeps_running(job_detail, clock):
                          stop(refused("POST", STOP_PATH, "Failed to trigger the savepoint")),
                          get(job_detail(status="job_running"))])
     up = job_update(client, clock, allow_restart=True, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg.startswith("Flink job 104: the stop with savepoint was refused: POST ")
     assert "The job keeps running (job_running); nothing was changed." in excinfo.value.msg
@@ -590,7 +598,7 @@ def test_a_savepoint_that_fails_after_the_stop_was_taken_leaves_the_job_running_
     client = FakeClient([get(job_detail(status="job_running")), stop(), get(job_detail(status="job_canceling")),
                          get(job_detail(status="job_running", status_desc="Savepoint failed"))])
     up = job_update(client, clock, allow_restart=True, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg == (
         "Flink job 104: the job did not stop, and is job_running again (Savepoint failed): its savepoint failed - a "
@@ -636,7 +644,7 @@ def test_a_name_without_id_is_found_exactly_through_every_page(job_detail, clock
 
 def test_two_jobs_of_one_name_are_an_error_listing_their_ids(clock):
     client = PagedClient([listed({"job_id": 7, "name": "enrich"}, {"job_id": 9, "name": "enrich"})])
-    with pytest.raises(JobUpdateError, match=r"^Flink job 'enrich': 2 jobs are named 'enrich' \(ids 7, 9\)"):
+    with pytest.raises(JobError, match=r"^Flink job 'enrich': 2 jobs are named 'enrich' \(ids 7, 9\)"):
         job_update(client, clock, job_id=None, name="enrich").run()
 
 
@@ -683,7 +691,7 @@ def test_a_lost_create_answer_is_judged_by_the_jobs_of_that_name(job_detail, clo
 def test_a_lost_create_answer_with_no_job_of_that_name_looks_until_wait_timeout_then_fails_as_possibly_changed(clock):
     client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH))] + [listed()] * 4)
     up = job_update(client, clock, job_id=None, name="enrich", wait_timeout=3)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg.endswith("No job named 'enrich' was listed within wait_timeout=3 seconds: the create did "
                                       "not take effect; running the task again creates it.")
@@ -706,7 +714,7 @@ def test_a_slow_create_is_found_when_it_is_listed_late_and_is_sent_once(job_deta
 def test_a_lost_create_that_made_two_jobs_names_them_and_advises_no_run_again(clock):
     client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)),
                           listed({"job_id": 2001, "name": "enrich"}, {"job_id": 2002, "name": "enrich"})])
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         job_update(client, clock, job_id=None, name="enrich").run()
     assert "2 jobs named 'enrich' exist now (ids 2001, 2002)" in excinfo.value.msg
     assert "run the task again" not in excinfo.value.msg
@@ -715,7 +723,7 @@ def test_a_lost_create_that_made_two_jobs_names_them_and_advises_no_run_again(cl
 def test_a_lost_create_whose_lookup_fails_does_not_advise_running_again(clock):
     unreadable = DliApiError("GET %s failed: HTTP 503" % LIST_PATH, method="GET", path=LIST_PATH, status_code=503)
     client = PagedClient([listed(), ("POST", CREATE_PATH, lost("POST", CREATE_PATH)), ("GET", LIST_PATH, unreadable)])
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         job_update(client, clock, job_id=None, name="enrich").run()
     assert "A job named 'enrich' may exist: look for it before running the task again." in excinfo.value.msg
 
@@ -750,7 +758,7 @@ def test_a_create_answered_503_with_no_job_of_that_name_is_sent_again_after_look
 def test_a_create_answered_503_every_time_is_sent_as_often_as_the_retry_policy_allows_then_fails(clock):
     client = PagedClient([listed()] + [("POST", CREATE_PATH, answered(503)), listed()] * 3)
     up = job_update(client, clock, job_id=None, name="enrich")  # max_retries=2: three creates in all
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     assert excinfo.value.msg.endswith("No job named 'enrich' is listed: the create did not take effect; running the "
                                       "task again creates it.")
@@ -769,7 +777,7 @@ def test_a_create_answered_without_a_job_id_looks_the_job_up_by_name(job_detail,
 def test_a_job_id_that_does_not_exist_is_not_created(clock):
     missing = DliApiError("GET %s failed: HTTP 400 DLI.16001" % JOB, method="GET", path=JOB, status_code=400,
                           error_code="DLI.16001")
-    with pytest.raises(JobUpdateError, match="A job is created only from a name, without job_id."):
+    with pytest.raises(JobError, match="A job is created only from a name, without job_id."):
         job_update(FakeClient([("GET", JOB, missing)]), clock, name="enrich", state="started").run()
 
 
@@ -835,7 +843,7 @@ def test_a_queue_too_small_refuses_the_restart_before_the_stop_and_in_check_mode
         client = FakeClient([get(job_detail(status="job_running")), queue(cuCount=4)])
         up = update(client, clock, check_mode=check_mode, allow_restart=True, preflight=None, cu_number=8)
         up.preflight = QueuePreflight(client)
-        with pytest.raises(JobUpdateError, match="CUs: the queue 'flinktest' has 4 CUs .*cu_number 8. Nothing was "
+        with pytest.raises(JobError, match="CUs: the queue 'flinktest' has 4 CUs .*cu_number 8. Nothing was "
                                                  "changed.$"):
             up.run()
         assert methods(client) == [("GET", JOB), ("GET", QUEUE_PATH)] and up.done == [] and not up.wrote
@@ -889,7 +897,7 @@ def test_a_job_that_leaves_running_or_restarts_in_the_window_did_not_start(job_d
         return dict(job_detail(**fields), restart_times=restart_times)
     client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(detail(status="job_running")),
                          get(detail(status="job_running")), get(detail(**later))])
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         job_update(client, clock, state="started", stable_seconds=10).run()
     assert message in excinfo.value.msg and not client.script
 
@@ -898,7 +906,7 @@ def test_the_stable_window_is_bounded_by_wait_timeout(job_detail, clock):
     client = FakeClient([get(job_detail(status="job_cancel_success")), run(), get(job_detail(status="job_submitting")),
                          get(job_detail(status="job_submitting")), get(job_detail(status="job_running"))]
                         + [get(job_detail(status="job_running"))] * 10)
-    with pytest.raises(JobUpdateError, match="wait_timeout=11 seconds ran out before it had stayed so for "
+    with pytest.raises(JobError, match="wait_timeout=11 seconds ran out before it had stayed so for "
                                              "stable_seconds=10"):
         job_update(client, clock, state="started", stable_seconds=10, wait_timeout=11).run()
     assert clock.now - 1000.0 == 11  # 1.5 seconds to job_running, then the window's polls up to the deadline
@@ -913,7 +921,7 @@ def test_a_failed_start_after_the_update_is_rolled_back_from_the_savepoint_befor
     client = FakeClient(restart_then_failed_start(job_detail) + [
         get(job_detail(status="job_submit_fail")), put(), run(), get(job_detail(status="job_running"))])
     up = job_update(client, clock, allow_restart=True, rollback=True, parallel_number=4)
-    with pytest.raises(JobUpdateError) as excinfo:
+    with pytest.raises(JobError) as excinfo:
         up.run()
     puts = [body for method, path, body in client.calls if method == "PUT"]
     assert puts == [{"parallel_number": 4}, {"parallel_number": 1}]
@@ -931,7 +939,7 @@ def test_a_stateless_rollback_starts_without_a_savepoint_and_stops_a_job_still_r
         get(job_detail(status="job_running")), stop(), get(job_detail(status="job_cancel_success")),
         put(), run(), get(job_detail(status="job_running"))])
     up = job_update(client, clock, allow_restart=True, rollback=True, upgrade_mode="stateless", parallel_number=4)
-    with pytest.raises(JobUpdateError, match="without a savepoint"):
+    with pytest.raises(JobError, match="without a savepoint"):
         up.run()
     assert [b for b in bodies(client) if "job_ids" in b] == [
         {"job_ids": [104], "trigger_savepoint": False}, {"job_ids": [104], "resume_savepoint": False},
@@ -959,7 +967,7 @@ def test_a_rollback_after_an_imported_savepoint_imports_the_one_the_stop_took(jo
                          get(job_detail(status="job_submit_fail")), put(), imported(), run(),
                          get(job_detail(status="job_running"))])
     up = job_update(client, clock, allow_restart=True, rollback=True, savepoint_path="obs://new/sp", parallel_number=4)
-    with pytest.raises(JobUpdateError, match="Rolled back"):
+    with pytest.raises(JobError, match="Rolled back"):
         up.run()
     assert [b["savepoint_path"] for b in bodies(client) if "savepoint_path" in b] == ["obs://new/sp", "obs://sp/taken"]
     assert up.done[-3:] == ["rollback: update parallel_number", "rollback: import savepoint obs://sp/taken",
