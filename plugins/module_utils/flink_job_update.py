@@ -451,7 +451,7 @@ class FlinkJobUpdate:
         if problems:
             raise JobError(" ".join(problems))
         plan = plan_steps(status, changes, self.state, self.allow_restart, self.upgrade_mode, self.wait,
-                              self.savepoint_path, self.kind.in_place, self.kind.update_only)
+                          self.savepoint_path, self.kind.in_place, self.kind.update_only)
         if any(step.kind == "start" for step in plan):
             # Before the first stop or start (and any write): can the queue run the job as it will be?
             self.preflight.check(merged.get("queue_name"), merged.get("cu_number") or self.kind.default_cu_number,

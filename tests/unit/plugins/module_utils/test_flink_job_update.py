@@ -109,8 +109,8 @@ def update(client, clock, check_mode=False, allow_restart=False, wait=True, wait
            preflight=None, **options):
     """The update of job 104; without a rollback unless asked (its own tests below turn it on)."""
     return FlinkJobUpdate(client, 104, desired_from_params(options), allow_restart=allow_restart, wait=wait,
-                             wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep, clock=clock.clock,
-                             rollback=rollback, preflight=preflight or FitQueues())
+                          wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep, clock=clock.clock,
+                          rollback=rollback, preflight=preflight or FitQueues())
 
 
 def methods(client):
@@ -395,7 +395,7 @@ def test_a_missing_job_is_reported_as_such_only_for_its_own_lookup(clock):
     missing = DliApiError("GET %s failed: HTTP 400 DLI.16001: no such job" % JOB, method="GET", path=JOB,
                           status_code=400, error_code="DLI.16001")
     with pytest.raises(JobError, match=r"^Flink job 104: not found in project p1 \(GET .*A job is created only "
-                                             r"from a name, without job_id.$"):
+                                       r"from a name, without job_id.$"):
         update(FakeClient([("GET", JOB, missing)]), clock, parallel_number=4).run()
     login = DliApiError("IAM login failed: HTTP 404", method="POST", path="/v3/auth/tokens", status_code=404)
     with pytest.raises(DliApiError, match="^Flink job 104: IAM login failed"):
@@ -515,11 +515,11 @@ def job_update(client, clock, job_id=104, state="present", check_mode=False, upg
                allow_restart=False, wait=True, wait_timeout=600, purge_runtime_config=True, tags=None, rollback=False,
                preflight=None, stable_seconds=0, savepoint_path=None, **options):
     return FlinkJobUpdate(client, job_id, desired_from_params(options), allow_restart=allow_restart, wait=wait,
-                             wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep,
-                             clock=clock.clock, state=state, upgrade_mode=upgrade_mode,
-                             purge_runtime_config=purge_runtime_config, tags=tags, rollback=rollback,
-                             preflight=preflight or FitQueues(), stable_seconds=stable_seconds,
-                             savepoint_path=savepoint_path)
+                          wait_timeout=wait_timeout, check_mode=check_mode, sleep=clock.sleep,
+                          clock=clock.clock, state=state, upgrade_mode=upgrade_mode,
+                          purge_runtime_config=purge_runtime_config, tags=tags, rollback=rollback,
+                          preflight=preflight or FitQueues(), stable_seconds=stable_seconds,
+                          savepoint_path=savepoint_path)
 
 
 class PagedClient(FakeClient):
@@ -844,7 +844,7 @@ def test_a_queue_too_small_refuses_the_restart_before_the_stop_and_in_check_mode
         up = update(client, clock, check_mode=check_mode, allow_restart=True, preflight=None, cu_number=8)
         up.preflight = QueuePreflight(client)
         with pytest.raises(JobError, match="CUs: the queue 'flinktest' has 4 CUs .*cu_number 8. Nothing was "
-                                                 "changed.$"):
+                                           "changed.$"):
             up.run()
         assert methods(client) == [("GET", JOB), ("GET", QUEUE_PATH)] and up.done == [] and not up.wrote
 
@@ -907,7 +907,7 @@ def test_the_stable_window_is_bounded_by_wait_timeout(job_detail, clock):
                          get(job_detail(status="job_submitting")), get(job_detail(status="job_running"))]
                         + [get(job_detail(status="job_running"))] * 10)
     with pytest.raises(JobError, match="wait_timeout=11 seconds ran out before it had stayed so for "
-                                             "stable_seconds=10"):
+                                       "stable_seconds=10"):
         job_update(client, clock, state="started", stable_seconds=10, wait_timeout=11).run()
     assert clock.now - 1000.0 == 11  # 1.5 seconds to job_running, then the window's polls up to the deadline
 
